@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# netkit-rs: build, boot and test a Linux 7.3 kernel with netkit in Rust or C.
+#
+#   make run    [IMPL=c|rust] [INTERACTIVE=1]   build, boot, narrated demo
+#   make check  [IMPL=c|rust] [T=pattern]       selftests in the VM
+#   make bench  [IMPL=c|rust|both]              benchmarks in the VM
+#   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
+#   make vm CMD='...'                           run CMD in the VM
+#   make shell                                  interactive shell in the VM
+#   make env                                    rootfs + toolchain + source
+#
+# NK_CACHE (default /var/cache/netkit-rs) holds everything built or fetched.
+
+IMPL ?= c
+KDEBUG ?= 0
+export IMPL KDEBUG T INTERACTIVE NK_CACHE
+
+NK := tools/nk
+
+.PHONY: all env kernel vm shell check run bench clean-cache help
+
+all: run
+
+help:
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+
+env:
+	@$(NK)/env.sh
+
+kernel:
+	@$(NK)/kernel.sh
+
+vm: kernel
+	@$(NK)/vm.sh -- bash -c '$(CMD)'
+
+shell: kernel
+	@$(NK)/vm.sh --interactive
+
+check:
+	@$(NK)/check.sh
+
+run:
+	@$(NK)/run.sh
+
+bench:
+	@$(NK)/bench.sh

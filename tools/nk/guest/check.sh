@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs in the VM: every suite from a clean state, one KTAP line per case named
+# suite.case, renumbered across suites. Results also go to $NK_RUN/ktap.
+#   T=pattern  run only the cases whose suite.case matches (grep -E)
+set -u
+NET=$NK_KSRC/tools/testing/selftests/net
+OWN=$NK_KSRC/tools/testing/selftests/drivers/net/netkit
+BPF=$NK_CACHE/bpf/$IMPL
+[ "$KDEBUG" = 1 ] && BPF=$BPF-debug
+KTAP=$NK_RUN/ktap
+SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-1500}
+: >"$KTAP"
+n=0
+dmesg_bad=
+
+echo "TAP version 13"
+
+# Every suite starts from no netkit, no netdevsim and no extra netns: the
+# upstream tests pick "the netkit that is not up".
+clean_state() {
+	local d
+	ip -all netns delete 2>/dev/null
+	for d in $(ip -j link show type netkit 2>/dev/null | python3 -c \
+		'import json,sys; [print(l["ifname"]) for l in json.load(sys.stdin)]' 2>/dev/null); do
+		ip link del "$d" 2>/dev/null
+	done
+	for d in /sys/bus/netdevsim/devices/netdevsim*; do
+		[ -e "$d" ] && echo "${d##*netdevsim}" >/sys/bus/netdevsim/del_device
+	done
+	udevadm settle 2>/dev/null
+}
+
+# result OK|FAIL|SKIP NAME [COMMENT]
+result() {
+	local line
+	n=$((n + 1))
+	case $1 in
+	OK) line="ok $n $2" ;;
+	FAIL) line="not ok $n $2" ;;
+	SKIP) line="ok $n $2 # SKIP ${3:-}" ;;
+	esac
+	echo "$line"
+	echo "$line" >>"$KTAP"
+}
+
+selected() {
+	[ -z "${T:-}" ] || echo "$1" | grep -qE -- "$T"
+}
+
+# After each suite: did it leave a splat in dmesg?
+check_dmesg() {
+	dmesg >/tmp/dmesg.now
+	"$NK_REPO/tools/nk/guest/dmesg-check.sh" /tmp/dmesg.now >/tmp/dmesg.bad
+	if [ -s /tmp/dmesg.bad ] && [ -z "$dmesg_bad" ]; then
+		dmesg_bad=$1
+		echo "# dmesg shows problems after suite $1:"
+		sed 's/^/# /' /tmp/dmesg.bad
+	fi
+}
+
+# ksft_py SUITE DIR SCRIPT: a lib.py (ksft_run) suite; its lines already say
+# "ok N suite.case".
+ksft_py() {
+	local suite=$1 dir=$2 script=$3 args=() c out rc
+	if [ -n "${T:-}" ]; then
+		for c in $(cd "$dir" && python3 "./$script" -l 2>/dev/null); do
+			selected "$suite.$c" && args+=(-t "$c")
+		done
+		[ ${#args[@]} -gt 0 ] || return 0
+	fi
+	clean_state
+	echo "# suite $suite: $dir/$script ${args[*]}"
+	out=/tmp/$suite.out
+	(cd "$dir" && timeout -k 10 "$SUITE_TIMEOUT" python3 "./$script" "${args[@]}") >"$out" 2>&1
+	rc=$?
+	sed 's/^/# /' "$out"
+	local seen=0 line ok name comment
+	while IFS= read -r line; do
+		[[ $line =~ ^(not\ )?ok\ [0-9]+\ ([^ ]+)(\ \#\ (.*))?$ ]] || continue
+		seen=1
+		ok=${BASH_REMATCH[1]}
+		name=${BASH_REMATCH[2]}
+		comment=${BASH_REMATCH[4]}
+		if [ -n "$ok" ]; then
+			result FAIL "$name"
+		elif [[ $comment == SKIP* ]]; then
+			result SKIP "$name" "${comment#SKIP }"
+		else
+			result OK "$name"
+		fi
+	done <"$out"
+	[ $seen = 1 ] || result FAIL "$suite.run" "exit $rc, no results"
+	check_dmesg "$suite"
+}
+
+# test_progs -t tc_netkit: one result per top-level test.
+tc_netkit() {
+	local suite=tc_netkit out=/tmp/tc_netkit.out names=() line
+	if [ ! -x "$BPF/test_progs" ]; then
+		selected "$suite" && result FAIL "$suite.build" "no test_progs in $BPF"
+		return 0
+	fi
+	for line in $(cd "$BPF" && ./test_progs -l 2>/dev/null | grep '^tc_netkit'); do
+		selected "$suite.$line" && names+=("$line")
+	done
+	[ ${#names[@]} -gt 0 ] || return 0
+	clean_state
+	local list
+	list=$(IFS=,; echo "${names[*]}")
+	echo "# suite $suite: test_progs -t $list"
+	(cd "$BPF" && timeout -k 10 "$SUITE_TIMEOUT" ./test_progs -t "$list") >"$out" 2>&1
+	sed 's/^/# /' "$out"
+	local name seen=0
+	for name in "${names[@]}"; do
+		if grep -qE "^#[0-9]+ +$name:OK" "$out"; then
+			result OK "$suite.$name"
+		elif grep -qE "^#[0-9]+ +$name:SKIP" "$out"; then
+			result SKIP "$suite.$name" "skipped by test_progs"
+		else
+			result FAIL "$suite.$name"
+		fi
+	done
+	check_dmesg "$suite"
+}
+
+ksft_py nk_qlease "$NET" nk_qlease.py
+ksft_py link_netns "$NET" link_netns.py
+tc_netkit
+if [ -d "$OWN" ]; then
+	for t in "$OWN"/*.py; do
+		[ -e "$t" ] || continue
+		s=$(basename "$t" .py)
+		ksft_py "$s" "$OWN" "$s.py"
+	done
+fi
+
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	if [ -s /sys/kernel/debug/kmemleak ] && [ -z "$dmesg_bad" ]; then
+		dmesg_bad=kmemleak
+		sed 's/^/# /' /sys/kernel/debug/kmemleak | head -n 100
+	fi
+fi
+if [ -z "$dmesg_bad" ]; then
+	result OK vm.dmesg_clean
+else
+	result FAIL vm.dmesg_clean
+fi
+echo "1..$n"
+grep -q '^not ok' "$KTAP" && exit 1
+exit 0

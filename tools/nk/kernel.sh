@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Overlay the repo onto the 7.3 source, configure and build one kernel.
+#   IMPL=c|rust   netkit implementation (own build directory each)
+#   KDEBUG=0|1    lockdep/KASAN/kmemleak/DEBUG_NET variant (own build directory)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+nk_kernel_vars
+
+"$NK_REPO/tools/nk/env.sh"
+
+# Kernel-tree parts of the repo; everything else is host tooling.
+OVERLAY_DIRS="Documentation drivers include kernel net rust tools/testing tools/net"
+
+overlay() {
+	local stage=$NK_CACHE/src/stage manifest=$NK_CACHE/src/overlay.manifest f
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	if [ ! -d "$NK_KSRC" ]; then
+		nk_say "overlay: copying pristine source to $NK_KSRC"
+		cp -a "$NK_PRISTINE" "$NK_KSRC"
+		: >"$manifest"
+	fi
+	(cd "$NK_REPO" && for d in $OVERLAY_DIRS; do
+		if [ -e "$d" ]; then git ls-files -co --exclude-standard -- "$d"; fi
+	done) | while read -r f; do
+		[ -f "$NK_REPO/$f" ] || continue
+		mkdir -p "$stage/$(dirname "$f")"
+		cp -p "$NK_REPO/$f" "$stage/$f"
+	done
+	# Edits to upstream files are patches against the pristine source.
+	for p in "$NK_REPO"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
+			[ -e "$stage/$f" ] && continue
+			mkdir -p "$stage/$(dirname "$f")"
+			if [ -e "$NK_PRISTINE/$f" ]; then cp -p "$NK_PRISTINE/$f" "$stage/$f"; fi
+		done
+		patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$p" ||
+			nk_die "overlay: patch $(basename "$p") does not apply to linux-source-$NK_KVER"
+	done
+	# Files the previous overlay touched but this one does not: back to pristine.
+	(cd "$stage" && find . -type f | sed 's|^\./||' | sort) >"$manifest.new"
+	if [ -f "$manifest" ]; then
+		comm -23 "$manifest" "$manifest.new" | while read -r f; do
+			if [ -e "$NK_PRISTINE/$f" ]; then
+				cp -p "$NK_PRISTINE/$f" "$NK_KSRC/$f"
+			else
+				rm -f "$NK_KSRC/$f"
+			fi
+		done
+	fi
+	# --checksum keeps mtimes of unchanged files: no spurious rebuilds.
+	nk_chroot rsync -r --checksum "$stage/" "$NK_KSRC/"
+	mv "$manifest.new" "$manifest"
+	nk_say "overlay: $(wc -l <"$manifest") files from the repo on linux-source-$NK_KVER"
+}
+
+FRAGMENTS="$NK_REPO/tools/testing/selftests/drivers/net/netkit/config
+$NK_REPO/tools/nk/config/vm.config
+$NK_REPO/tools/nk/config/impl-$IMPL.config"
+[ "$KDEBUG" = 1 ] && FRAGMENTS="$FRAGMENTS
+$NK_REPO/tools/nk/config/debug.config"
+MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1"
+
+configure() {
+	local stamp=$NK_KBUILD/.nk-config-stamp want
+	want=$(cat $FRAGMENTS "$0" | sha256sum | cut -d' ' -f1)
+	if [ -f "$NK_KBUILD/.config" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+		return 0
+	fi
+	mkdir -p "$NK_KBUILD"
+	local log=$NK_LOGS/config-$IMPL$NK_KSUF.log
+	nk_run "config ($IMPL): rustavailable" "$log.rust" nk_chroot $MAKE rustavailable
+	nk_run "config ($IMPL): defconfig + fragments" "$log" nk_chroot sh -c "
+		$MAKE defconfig kvm_guest.config &&
+		$NK_KSRC/scripts/kconfig/merge_config.sh -O $NK_KBUILD -m $NK_KBUILD/.config $(echo $FRAGMENTS) &&
+		$MAKE olddefconfig"
+	# Fail loudly when olddefconfig silently drops a symbol we asked for.
+	local line missing=
+	for line in $(cat $FRAGMENTS | grep -E '^CONFIG_[A-Z0-9_]+=' || true); do
+		case $line in
+		*=n) grep -q "^${line%=n}=" "$NK_KBUILD/.config" && missing="$missing $line" ;;
+		*) grep -qx "$line" "$NK_KBUILD/.config" || missing="$missing $line" ;;
+		esac
+	done
+	[ -z "$missing" ] || nk_die "config ($IMPL): not in .config after olddefconfig:$missing (log: $log)"
+	echo "$want" >"$stamp"
+}
+
+overlay
+configure
+log=$NK_LOGS/build-$IMPL$NK_KSUF.log
+nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage" "$log" \
+	nk_chroot $MAKE -j"$(nproc)" bzImage
+grep -E '^CONFIG_NETKIT' "$NK_KBUILD/.config" | sed 's/^/  /' >&2
+nk_say "kernel: $NK_BZIMAGE"

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the host tooling. Sourced, never run.
+#
+# NK_CACHE chooses where everything that is built or downloaded lives
+# (rootfs, kernel source, build trees, logs). It is never inside the checkout.
+
+NK_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NK_CACHE=${NK_CACHE:-/var/cache/netkit-rs}
+NK_ROOTFS=$NK_CACHE/rootfs
+NK_LOGS=$NK_CACHE/logs
+# The kernel source as shipped (never modified) and the overlaid copy that
+# both implementations build from, each into its own build directory.
+NK_KVER=7.3
+NK_PRISTINE=$NK_CACHE/src/pristine
+NK_KSRC=$NK_CACHE/src/linux
+NK_START=${NK_START:-$(date +%s)}
+export NK_REPO NK_CACHE NK_ROOTFS NK_LOGS NK_START NK_PRISTINE NK_KSRC
+
+mkdir -p "$NK_CACHE" "$NK_LOGS"
+# Any unexpected failure names the script, line and command.
+trap 'printf "[nk] ERROR: %s:%s: \"%s\" failed\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
+
+nk_elapsed() {
+	local s=$(($(date +%s) - NK_START))
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
+# Progress line: "[nk 3m12s] phase: message".
+nk_say() {
+	printf '[nk %s] %s\n' "$(nk_elapsed)" "$*" >&2
+}
+
+nk_die() {
+	printf '[nk %s] ERROR: %s\n' "$(nk_elapsed)" "$*" >&2
+	exit 1
+}
+
+# nk_run PHASE LOG CMD...: run CMD with output in LOG; on failure say which
+# phase failed, show the log tail and where the whole log is.
+nk_run() {
+	local phase=$1 log=$2
+	shift 2
+	local t0=$(date +%s)
+	nk_say "$phase: started (log: $log)"
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		nk_die "$phase failed after $(($(date +%s) - t0))s; full log: $log"
+	fi
+	nk_say "$phase: done in $(($(date +%s) - t0))s"
+}
+
+# The rootfs doubles as the build chroot. The checkout and the cache are
+# bind-mounted at their own paths so a path means the same inside and out.
+nk_mount_one() {
+	local src=$1 dst=$NK_ROOTFS$1 type=${2:-bind}
+	mkdir -p "$dst"
+	mountpoint -q "$dst" && return 0
+	case $type in
+	bind) mount --bind "$src" "$dst" ;;
+	*) mount -t "$type" "$type" "$dst" ;;
+	esac
+}
+
+nk_mounts() {
+	nk_mount_one /proc proc
+	nk_mount_one /sys sysfs
+	nk_mount_one /dev
+	nk_mount_one /dev/pts
+	nk_mount_one "$NK_CACHE"
+	nk_mount_one "$NK_REPO"
+}
+
+nk_umounts() {
+	local m
+	# Deepest first.
+	for m in $(awk -v r="$NK_ROOTFS" '$2 ~ "^"r {print $2}' /proc/mounts | sort -r); do
+		umount -l "$m" || true
+	done
+}
+
+nk_chroot() {
+	chroot "$NK_ROOTFS" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		LANG=C.UTF-8 "$@"
+}
+
+# IMPL (c|rust) and KDEBUG (0|1) select a kernel and its build directory.
+nk_kernel_vars() {
+	IMPL=${IMPL:-c}
+	KDEBUG=${KDEBUG:-0}
+	case $IMPL in c | rust) ;; *) nk_die "IMPL must be c or rust, not '$IMPL'" ;; esac
+	NK_KSUF=
+	[ "$KDEBUG" = 1 ] && NK_KSUF=-debug
+	NK_KBUILD=$NK_CACHE/build/$IMPL$NK_KSUF
+	NK_BZIMAGE=$NK_KBUILD/arch/x86/boot/bzImage
+	export IMPL KDEBUG NK_KSUF NK_KBUILD NK_BZIMAGE
+}

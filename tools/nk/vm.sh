@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the IMPL/KDEBUG kernel under qemu with the rootfs as 9p root and run a
+# command in it as root:  vm.sh [--icount] [--interactive] -- CMD...
+# Output streams to the terminal; the exit status is CMD's, or non-zero when
+# dmesg shows a WARN/BUG/Oops/lockdep/KASAN/kmemleak report or a Rust panic.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+nk_kernel_vars
+
+ICOUNT=0
+INTERACTIVE=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--icount) ICOUNT=1 ;;
+	--interactive) INTERACTIVE=1 ;;
+	--) shift; break ;;
+	*) break ;;
+	esac
+	shift
+done
+[ $# -gt 0 ] || [ "$INTERACTIVE" = 1 ] || nk_die "vm: no command given"
+[ -f "$NK_BZIMAGE" ] || nk_die "vm: no kernel at $NK_BZIMAGE (run: make kernel IMPL=$IMPL)"
+"$NK_REPO/tools/nk/env.sh"
+
+run=$(mktemp -d "$NK_CACHE/run/vm.XXXXXX" 2>/dev/null || { mkdir -p "$NK_CACHE/run" && mktemp -d "$NK_CACHE/run/vm.XXXXXX"; })
+printf '%s\n' "$@" >"$run/cmd"
+echo "$INTERACTIVE" >"$run/interactive"
+cat >"$run/env" <<EOF
+NK_REPO=$NK_REPO
+NK_CACHE=$NK_CACHE
+NK_KSRC=$NK_KSRC
+NK_KBUILD=$NK_KBUILD
+NK_RUN=$run
+IMPL=$IMPL
+KDEBUG=$KDEBUG
+NK_ICOUNT=$ICOUNT
+EOF
+for v in T NK_BENCH_RUNS NK_BENCH_SECS NK_VERBOSE; do
+	[ -n "${!v:-}" ] && echo "$v=${!v}" >>"$run/env"
+done
+
+# KVM on these hosts is a software PVM that cannot run stock kernels: probe it
+# once per host kernel and qemu, with a short timeout, and fall back to TCG.
+# Without a root fs a kernel that boots fine ends in "Unable to mount root fs".
+probe_kvm() {
+	local key f=$NK_CACHE/kvm-probe
+	key="$(uname -r) $(nk_chroot qemu-system-x86_64 --version | head -1)"
+	if [ -f "$f" ] && [ "$(head -1 "$f")" = "$key" ]; then
+		tail -1 "$f"
+		return
+	fi
+	local accel=tcg
+	if [ -w /dev/kvm ] && [ "${NK_NO_KVM:-0}" != 1 ]; then
+		if timeout 60 chroot "$NK_ROOTFS" qemu-system-x86_64 -accel kvm -cpu host,-arch-capabilities \
+			-m 1G -smp 1 -nographic -no-reboot -kernel "$NK_BZIMAGE" \
+			-append "console=ttyS0 panic=-1" -nic none \
+			</dev/null 2>&1 | grep -q 'Unable to mount root fs'; then
+			accel=kvm
+		fi
+	fi
+	printf '%s\n%s\n' "$key" "$accel" >"$f"
+	echo "$accel"
+}
+ACCEL=$(probe_kvm)
+if [ "$ACCEL" = kvm ]; then
+	CPU="-accel kvm -cpu host,-arch-capabilities"
+	nk_say "vm: KVM works here, using it"
+else
+	CPU="-accel tcg,thread=multi -cpu max"
+	nk_say "vm: KVM unusable on this host (probe failed), using TCG"
+fi
+SMP=2
+if [ "$ICOUNT" = 1 ]; then
+	# Guest time follows the instruction count: repeatable per-packet costs.
+	CPU="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off"
+	SMP=1
+fi
+
+APPEND="console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose
+rw init=$NK_REPO/tools/nk/guest/init.sh nk.run=$run panic=-1 oops=panic loglevel=4 quiet"
+[ "$KDEBUG" = 1 ] && APPEND="$APPEND kmemleak=on"
+
+log=$run/console.log
+nk_say "vm: booting $IMPL$NK_KSUF kernel, console log $log"
+rc=0
+# shellcheck disable=SC2086
+chroot "$NK_ROOTFS" qemu-system-x86_64 $CPU -smp $SMP -m 4G -nographic -no-reboot \
+	-kernel "$NK_BZIMAGE" -append "$(echo $APPEND)" \
+	-fsdev local,id=rootfs,path=/,security_model=passthrough,multidevs=remap \
+	-device virtio-9p-pci,fsdev=rootfs,mount_tag=rootfs -nic none \
+	${NK_QEMU_EXTRA:-} 2>&1 | tee "$log" || rc=$?
+if [ ! -f "$run/rc" ]; then
+	nk_die "vm: guest did not finish (qemu exit $rc): no result in $run; console log $log"
+fi
+rc=$(cat "$run/rc")
+if [ -s "$run/dmesg-bad" ]; then
+	nk_say "vm: dmesg shows problems (full dmesg: $run/dmesg):"
+	cat "$run/dmesg-bad" >&2
+	[ "$rc" = 0 ] && rc=1
+fi
+nk_say "vm: command exited $rc (run dir $run)"
+exit "$rc"
