@@ -12,7 +12,7 @@ MIRROR=${NK_MIRROR:-http://deb.debian.org/debian}
 PACKAGES="
 	build-essential flex bison bc cpio kmod xz-utils libelf-dev libssl-dev dwarves
 	python3 rustc rust-src rustfmt rust-clippy bindgen clang lld llvm libclang-dev
-	libcap-dev zlib1g-dev libzstd-dev pkg-config libmnl-dev rsync
+	libcap-dev zlib1g-dev libzstd-dev pkg-config libmnl-dev libbpf-dev rsync
 	iproute2 bpftool ethtool iputils-ping iperf3 netperf procps udev
 	python3-yaml python3-jsonschema
 	qemu-system-x86

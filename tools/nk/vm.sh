@@ -23,7 +23,8 @@ done
 [ -f "$NK_BZIMAGE" ] || nk_die "vm: no kernel at $NK_BZIMAGE (run: make kernel IMPL=$IMPL)"
 "$NK_REPO/tools/nk/env.sh"
 
-run=$(mktemp -d "$NK_CACHE/run/vm.XXXXXX" 2>/dev/null || { mkdir -p "$NK_CACHE/run" && mktemp -d "$NK_CACHE/run/vm.XXXXXX"; })
+mkdir -p "$NK_CACHE/run"
+run=${NK_RUN_DIR:-$(mktemp -d "$NK_CACHE/run/vm.XXXXXX")}
 printf '%s\n' "$@" >"$run/cmd"
 echo "$INTERACTIVE" >"$run/interactive"
 cat >"$run/env" <<EOF

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: build what is missing, run every suite in the VM, print one
+# KTAP line per case and end with "N passed, N failed, N skipped".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+nk_kernel_vars
+
+"$NK_REPO/tools/nk/kernel.sh"
+"$NK_REPO/tools/nk/bpf-selftests.sh"
+
+mkdir -p "$NK_CACHE/run"
+NK_RUN_DIR=$(mktemp -d "$NK_CACHE/run/check.XXXXXX")
+export NK_RUN_DIR
+nk_say "check: IMPL=$IMPL KDEBUG=$KDEBUG${T:+ T=$T}"
+rc=0
+"$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/check.sh" || rc=$?
+
+ktap=$NK_RUN_DIR/ktap
+[ -f "$ktap" ] || : >"$ktap"
+pass=$(grep -cE '^ok [0-9]+ [^ ]+$' "$ktap" || true)
+skip=$(grep -cE '^ok [0-9]+ [^ ]+ # SKIP' "$ktap" || true)
+fail=$(grep -cE '^not ok' "$ktap" || true)
+if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then
+	# The VM died or the guest runner failed before reporting a failure.
+	echo "not ok $((pass + skip + 1)) vm.run # exit $rc, see $NK_RUN_DIR/console.log"
+	fail=1
+fi
+nk_say "check: results in $ktap"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
