@@ -37,7 +37,7 @@ IMPL=$IMPL
 KDEBUG=$KDEBUG
 NK_ICOUNT=$ICOUNT
 EOF
-for v in T NK_BENCH_RUNS NK_BENCH_SECS NK_VERBOSE; do
+for v in T NK_BENCH_RUNS NK_BENCH_SECS NK_BENCH_PKTS NK_BENCH_OTHERS; do
 	[ -n "${!v:-}" ] && echo "$v=${!v}" >>"$run/env"
 done
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Aggregate `make bench` runs: bench-report.py DIR.
+
+DIR holds one <impl>-<mode>/bench.txt per booted kernel and clock mode, each
+line "workload target value". Prints a markdown table, writes DIR/bench.json
+and prints its path as the last line.
+"""
+import json
+import statistics
+import sys
+from pathlib import Path
+
+WORKLOADS = {
+    "pktgen_xmit": ("pps", True, 1.0),
+    "tcp_rr": ("transactions/s", True, 1.0),
+    "tcp_stream": ("Gbit/s", True, 1e-3),  # netperf reports 10^6 bit/s
+}
+
+
+def main():
+    out = Path(sys.argv[1])
+    samples = {}  # (workload, mode) -> key -> [values]
+    for d in sorted(out.iterdir()):
+        if not (d / "bench.txt").is_file():
+            continue
+        impl, mode = d.name.split("-", 1)
+        for line in (d / "bench.txt").read_text().splitlines():
+            w, target, value = line.split()
+            key = impl if target == "netkit" else target
+            scale = WORKLOADS[w][2]
+            samples.setdefault((w, mode), {}).setdefault(key, []).append(float(value) * scale)
+
+    workloads = []
+    for (w, mode), res in sorted(samples.items(), key=lambda x: (x[0][1] != "wall", x[0][0])):
+        unit, hib, _ = WORKLOADS[w]
+        results = {}
+        for key, runs in res.items():
+            med = statistics.median(runs)
+            results[key] = {"median": med, "min": min(runs), "max": max(runs), "runs": runs,
+                            "spread_pct": 100.0 * (max(runs) - min(runs)) / med if med else None}
+        entry = {"name": w, "mode": mode, "unit": unit, "higher_is_better": hib, "results": results}
+        if "c" in results and "rust" in results and results["c"]["median"]:
+            entry["rust_over_c"] = results["rust"]["median"] / results["c"]["median"]
+        workloads.append(entry)
+
+    def cell(r):
+        if not r:
+            return "-"
+        return f"{r['median']:.4g} ({r['min']:.4g}..{r['max']:.4g}, ±{r['spread_pct'] / 2:.1f}%)"
+
+    print("| workload | clock | unit | netkit C | netkit Rust | rust/c | veth | loopback |")
+    print("|---|---|---|---|---|---|---|---|")
+    for e in workloads:
+        r = e["results"]
+        ratio = f"{e['rust_over_c']:.3f}" if "rust_over_c" in e else "-"
+        print(f"| {e['name']} | {e['mode']} | {e['unit']} | {cell(r.get('c'))} | {cell(r.get('rust'))}"
+              f" | {ratio} | {cell(r.get('veth'))} | {cell(r.get('loopback'))} |")
+    path = out / "bench.json"
+    path.write_text(json.dumps({"workloads": workloads}, indent=2) + "\n")
+    print(path)
+
+
+if __name__ == "__main__":
+    main()

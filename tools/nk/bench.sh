@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench [IMPL=c|rust|both]: pktgen, TCP_RR and TCP_STREAM over netkit
+# (and veth, loopback as references) in the VM, wall clock and qemu -icount.
+# Prints a markdown table; the last line is the path of the JSON result.
+#   NK_BENCH_MODES  "wall icount" (default) or one of them
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+case ${IMPL:-c} in
+both) impls="c rust" ;;
+c | rust) impls=$IMPL ;;
+*) nk_die "IMPL must be c, rust or both" ;;
+esac
+modes=${NK_BENCH_MODES:-wall icount}
+
+for i in $impls; do IMPL=$i "$NK_REPO/tools/nk/kernel.sh"; done
+
+out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+for mode in $modes; do
+	for i in $impls; do
+		dir=$out/$i-$mode
+		mkdir -p "$dir"
+		nk_say "bench: $i kernel, $mode clock"
+		flag=
+		[ "$mode" = icount ] && flag=--icount
+		# veth and loopback are measured once, on the first kernel.
+		others=0
+		[ "$i" = "${impls%% *}" ] && others=1
+		NK_RUN_DIR=$dir IMPL=$i NK_BENCH_OTHERS=$others \
+			"$NK_REPO/tools/nk/vm.sh" $flag -- "$NK_REPO/tools/nk/guest/bench.sh" ||
+			nk_die "bench: run failed ($i, $mode); console log $dir/console.log"
+	done
+done
+python3 "$NK_REPO/tools/nk/bench-report.py" "$out"

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs in the VM for `make bench`: each workload over a netkit pair, a veth
+# pair and loopback, several alternating runs. Writes "workload target value"
+# lines to $NK_RUN/bench.txt.
+#   NK_BENCH_RUNS  runs per workload and target (default 5)
+#   NK_BENCH_SECS  netperf duration in guest seconds (default 3)
+#   NK_BENCH_PKTS  pktgen packets per run (default 300000)
+#   NK_BENCH_OTHERS=0  measure netkit only (veth and loopback skipped)
+set -eu
+RUNS=${NK_BENCH_RUNS:-5}
+SECS=${NK_BENCH_SECS:-3}
+PKTS=${NK_BENCH_PKTS:-300000}
+OTHERS=${NK_BENCH_OTHERS:-1}
+OUT=$NK_RUN/bench.txt
+: >"$OUT"
+
+# Two namespaces a and b joined by TARGET: netkit (L3 pair), veth, or
+# loopback (a single namespace, both addresses on lo).
+setup() {
+	ip netns add a
+	ip -n a link set lo up
+	case $1 in
+	netkit | veth)
+		ip netns add b
+		ip -n b link set lo up
+		if [ "$1" = netkit ]; then
+			ip -n a link add d0 type netkit mode l3 peer name d1
+		else
+			ip -n a link add d0 type veth peer name d1
+		fi
+		ip -n a link set d1 netns b
+		ip -n a addr add 10.77.0.1/24 dev d0
+		ip -n b addr add 10.77.0.2/24 dev d1
+		ip -n a link set d0 up
+		ip -n b link set d1 up
+		SRV=b
+		;;
+	loopback)
+		ip -n a addr add 10.77.0.2/32 dev lo
+		SRV=a
+		;;
+	esac
+	ip netns exec $SRV netserver -4 -L 10.77.0.2 >/dev/null 2>&1
+	sleep 0.2
+}
+
+teardown() {
+	ip netns pids a 2>/dev/null | xargs -r kill 2>/dev/null || true
+	ip netns pids b 2>/dev/null | xargs -r kill 2>/dev/null || true
+	sleep 0.2
+	ip -all netns delete
+}
+
+netperf_run() { # TEST
+	ip netns exec a netperf -4 -H 10.77.0.2 -t "$1" -l "$SECS" -P 0 -- -o THROUGHPUT 2>/dev/null |
+		tail -n 1 | tr -d ' '
+}
+
+# pktgen from namespace a into d0 (lo for loopback): 64-byte UDP frames to
+# the peer. The L3 netkit peer drops them early in ip_rcv (pktgen builds an
+# Ethernet frame), so netkit runs measure the xmit path, not the stack.
+pktgen_run() { # DEV
+	local dev=$1 pg=/proc/net/pktgen
+	ip netns exec a sh -c "
+		echo rem_device_all >$pg/kpktgend_0
+		echo add_device $dev >$pg/kpktgend_0
+		echo 'count $PKTS' >$pg/$dev
+		echo 'clone_skb 0' >$pg/$dev
+		echo 'pkt_size 64' >$pg/$dev
+		echo 'delay 0' >$pg/$dev
+		echo 'dst 10.77.0.2' >$pg/$dev
+		echo 'udp_dst_min 9' >$pg/$dev
+		echo 'udp_dst_max 9' >$pg/$dev
+		echo start >$pg/pgctrl
+		sed -n 's/.* \([0-9]*\)pps.*/\1/p' $pg/$dev
+		echo rem_device_all >$pg/kpktgend_0
+	"
+}
+
+measure() { # TARGET
+	local t=$1 v
+	setup "$t"
+	local pdev=d0
+	[ "$t" = loopback ] && pdev=lo
+	v=$(pktgen_run $pdev)
+	echo "pktgen_xmit $t ${v:-0}" | tee -a "$OUT"
+	v=$(netperf_run TCP_RR)
+	echo "tcp_rr $t ${v:-0}" | tee -a "$OUT"
+	v=$(netperf_run TCP_STREAM)
+	echo "tcp_stream $t ${v:-0}" | tee -a "$OUT"
+	teardown
+}
+
+modprobe pktgen 2>/dev/null || true
+[ -d /proc/net/pktgen ] || { echo "no /proc/net/pktgen (CONFIG_NET_PKTGEN)"; exit 1; }
+targets=netkit
+[ "$OTHERS" = 1 ] && targets="netkit veth loopback"
+for r in $(seq "$RUNS"); do
+	echo "# run $r/$RUNS"
+	for t in $targets; do
+		measure "$t"
+	done
+done
