@@ -88,7 +88,25 @@ configure() {
 	echo "$want" >"$stamp"
 }
 
+# A new build directory starts as a copy of a finished sibling with the same
+# KDEBUG (the kernels differ in a few objects): minutes instead of a full build.
+seed() {
+	[ -f "$NK_KBUILD/.config" ] && return 0
+	local other
+	for other in c rust; do
+		[ "$other" = "$IMPL" ] && continue
+		other=$NK_CACHE/build/$other$NK_KSUF
+		if [ -f "$other/arch/x86/boot/bzImage" ]; then
+			nk_say "build: seeding $NK_KBUILD from $other"
+			cp -a "$other" "$NK_KBUILD.tmp" && mv "$NK_KBUILD.tmp" "$NK_KBUILD"
+			rm -f "$NK_KBUILD/.nk-config-stamp"
+			return 0
+		fi
+	done
+}
+
 overlay
+seed
 configure
 log=$NK_LOGS/build-$IMPL$NK_KSUF.log
 nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage" "$log" \
