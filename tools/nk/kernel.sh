@@ -65,7 +65,8 @@ MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1"
 
 configure() {
 	local stamp=$NK_KBUILD/.nk-config-stamp want
-	want=$(cat $FRAGMENTS "$0" | sha256sum | cut -d' ' -f1)
+	# The fragments and this function decide the config.
+	want=$( (cat $FRAGMENTS; declare -f configure) | sha256sum | cut -d' ' -f1)
 	if [ -f "$NK_KBUILD/.config" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		return 0
 	fi

@@ -27,7 +27,26 @@ mkdir -p "$NK_CACHE/run"
 run=${NK_RUN_DIR:-$(mktemp -d "$NK_CACHE/run/vm.XXXXXX")}
 printf '%s\n' "$@" >"$run/cmd"
 echo "$INTERACTIVE" >"$run/interactive"
+# The guest mounts tmpfs on /tmp and /run, so the checkout and the cache are
+# bind-mounted at fixed paths for it: /nk/repo and /nk/cache.
+mkdir -p "$NK_ROOTFS/nk/repo" "$NK_ROOTFS/nk/cache"
+mountpoint -q "$NK_ROOTFS/nk/repo" || mount --bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
+mountpoint -q "$NK_ROOTFS/nk/cache" || mount --bind "$NK_CACHE" "$NK_ROOTFS/nk/cache"
+if [ "$(stat -c %d:%i "$NK_ROOTFS/nk/repo")" != "$(stat -c %d:%i "$NK_REPO")" ]; then
+	umount "$NK_ROOTFS/nk/repo" && mount --bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
+fi
+g() { echo "$1" | sed "s|^$NK_CACHE|/nk/cache|"; }
+grun=$(g "$run")
 cat >"$run/env" <<EOF
+NK_REPO=/nk/repo
+NK_CACHE=/nk/cache
+NK_KSRC=$(g "$NK_KSRC")
+NK_KBUILD=$(g "$NK_KBUILD")
+NK_RUN=$grun
+IMPL=$IMPL
+KDEBUG=$KDEBUG
+NK_ICOUNT=$ICOUNT
+EOF
 NK_REPO=$NK_REPO
 NK_CACHE=$NK_CACHE
 NK_KSRC=$NK_KSRC
@@ -79,7 +98,7 @@ if [ "$ICOUNT" = 1 ]; then
 fi
 
 APPEND="console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose
-rw init=$NK_REPO/tools/nk/guest/init.sh nk.run=$run panic=-1 oops=panic loglevel=4 quiet"
+rw init=/nk/repo/tools/nk/guest/init.sh nk.run=$grun panic=-1 oops=panic loglevel=4 quiet"
 [ "$KDEBUG" = 1 ] && APPEND="$APPEND kmemleak=on"
 
 log=$run/console.log

@@ -35,7 +35,7 @@ set +a
 poweroff() {
 	sync
 	echo o >/proc/sysrq-trigger
-	sleep 10
+	sleep 30 2>/dev/null || while :; do :; done
 }
 
 cd "$NK_REPO" || poweroff
