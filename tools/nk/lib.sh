@@ -53,12 +53,24 @@ nk_run() {
 # bind-mounted at their own paths so a path means the same inside and out.
 nk_mount_one() {
 	local src=$1 dst=$NK_ROOTFS$1 type=${2:-bind}
-	mkdir -p "$dst"
-	mountpoint -q "$dst" && return 0
 	case $type in
-	bind) mount --bind "$src" "$dst" ;;
-	*) mount -t "$type" "$type" "$dst" ;;
+	# A bind mount of a directory that was since replaced is stale: redone.
+	bind) nk_bind "$src" "$dst" ;;
+	*)
+		mkdir -p "$dst"
+		mountpoint -q "$dst" || mount -t "$type" "$type" "$dst"
+		;;
 	esac
+}
+
+# nk_bind SRC DST: bind-mount SRC on DST unless it already is.
+nk_bind() {
+	mkdir -p "$2"
+	if mountpoint -q "$2"; then
+		[ "$(stat -c %d:%i "$1")" = "$(stat -c %d:%i "$2")" ] && return 0
+		umount -l "$2"
+	fi
+	mount --bind "$1" "$2"
 }
 
 nk_mounts() {

@@ -29,12 +29,8 @@ printf '%s\n' "$@" >"$run/cmd"
 echo "$INTERACTIVE" >"$run/interactive"
 # The guest mounts tmpfs on /tmp and /run, so the checkout and the cache are
 # bind-mounted at fixed paths for it: /nk/repo and /nk/cache.
-mkdir -p "$NK_ROOTFS/nk/repo" "$NK_ROOTFS/nk/cache"
-mountpoint -q "$NK_ROOTFS/nk/repo" || mount --bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
-mountpoint -q "$NK_ROOTFS/nk/cache" || mount --bind "$NK_CACHE" "$NK_ROOTFS/nk/cache"
-if [ "$(stat -c %d:%i "$NK_ROOTFS/nk/repo")" != "$(stat -c %d:%i "$NK_REPO")" ]; then
-	umount "$NK_ROOTFS/nk/repo" && mount --bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
-fi
+nk_bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
+nk_bind "$NK_CACHE" "$NK_ROOTFS/nk/cache"
 g() { echo "$1" | sed "s|^$NK_CACHE|/nk/cache|"; }
 grun=$(g "$run")
 cat >"$run/env" <<EOF
