@@ -25,13 +25,13 @@ done
 
 mkdir -p "$NK_CACHE/run"
 run=${NK_RUN_DIR:-$(mktemp -d "$NK_CACHE/run/vm.XXXXXX")}
-printf '%s\n' "$@" >"$run/cmd"
-echo "$INTERACTIVE" >"$run/interactive"
 # The guest mounts tmpfs on /tmp and /run, so the checkout and the cache are
 # bind-mounted at fixed paths for it: /nk/repo and /nk/cache.
 nk_bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
 nk_bind "$NK_CACHE" "$NK_ROOTFS/nk/cache"
-g() { echo "$1" | sed "s|^$NK_CACHE|/nk/cache|"; }
+g() { echo "$1" | sed "s|^$NK_CACHE|/nk/cache|; s|^$NK_REPO|/nk/repo|"; }
+for a in "$@"; do g "$a"; done >"$run/cmd"
+echo "$INTERACTIVE" >"$run/interactive"
 grun=$(g "$run")
 cat >"$run/env" <<EOF
 NK_REPO=/nk/repo
