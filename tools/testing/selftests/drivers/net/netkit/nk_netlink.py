@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+
+"""netkit rtnetlink: every IFLA_NETKIT_* attribute, the newlink and
+changelink rules, their errnos and extack messages, queue limits, MAC rules,
+carrier, drvinfo, netns moves and deletion."""
+
+import errno
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+# pylint: disable=wrong-import-position
+from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_in,
+                        ksft_raises, ksft_true, ksft_busy_wait, NetNS, NlError, Netlink,
+                        RtnlFamily, cmd, defer, ip)
+
+CREATE = [Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL]
+
+
+def nk_info(name, ns=None):
+    """IFLA_NETKIT_* of a device as the kernel reports them."""
+    if ns:
+        out = cmd(f"ip netns exec {ns.name} python3 -c \"import sys; "
+                  f"sys.path.insert(0, '{Path(__file__).resolve().parents[3]}'); "
+                  f"from net.lib.py import RtnlFamily; import json; "
+                  f"print(json.dumps(RtnlFamily().getlink({{'ifname': '{name}'}})"
+                  f"['linkinfo']['data']))\"").stdout
+        return json.loads(out)
+    return RtnlFamily().getlink({"ifname": name})["linkinfo"]["data"]
+
+
+def link(name, ns=None):
+    return ip(f"-d link show dev {name}", json=True, ns=ns)[0]
+
+
+def add_pair(args="", peer="", a="nka", b="nkb"):
+    ip(f"link add {a} type netkit {args} peer name {b} {peer}")
+    defer(cmd, f"ip link del {a}", fail=False)
+    return a, b
+
+
+def newlink_err(msg, data, extra=None):
+    """A newlink that must fail; returns the NlError."""
+    req = {"ifname": "nkx", "linkinfo": {"kind": "netkit", "data": data}}
+    req.update(extra or {})
+    with ksft_raises(NlError) as e:
+        RtnlFamily().newlink(req, flags=CREATE)
+    cmd("ip link del nkx", fail=False)
+    return e.exception.nl_msg
+
+
+def changelink(name, data):
+    RtnlFamily().newlink({"ifname": name, "linkinfo": {"kind": "netkit", "data": data}})
+
+
+def changelink_err(name, data):
+    with ksft_raises(NlError) as e:
+        changelink(name, data)
+    return e.exception.nl_msg
+
+
+def extack(msg):
+    return (msg.extack or {}).get("msg")
+
+
+def test_defaults() -> None:
+    a, b = add_pair()
+    ia, ib = nk_info(a), nk_info(b)
+    ksft_eq(ia["mode"], "l3")
+    ksft_eq(ia["policy"], "forward")
+    ksft_eq(ia["peer-policy"], "forward")
+    ksft_eq(ia["scrub"], "default")
+    ksft_eq(ia["peer-scrub"], "default")
+    ksft_eq(ia["pairing"], "pair")
+    ksft_eq(ia["primary"], 1)
+    ksft_eq(ib["primary"], 0)
+    ksft_eq(ia["headroom"], 0)
+    ksft_eq(ia["tailroom"], 0)
+    la = link(a)
+    ksft_in("NOARP", la["flags"])
+    ksft_eq(la["link_type"], "ether")
+    ksft_eq(la["max_mtu"], 65535)
+    ksft_eq(la["num_tx_queues"], 1)
+    ksft_eq(la["num_rx_queues"], 1)
+
+
+def test_enum_name() -> None:
+    RtnlFamily().newlink({"linkinfo": {"kind": "netkit"}}, flags=CREATE)
+    names = [l["ifname"] for l in ip("-d link show type netkit", json=True)]
+    for n in names:
+        defer(cmd, f"ip link del {n}", fail=False)
+    ksft_eq(len(names), 2)
+    ksft_true(all(n.startswith("nk") for n in names))
+
+
+def test_attrs_roundtrip() -> None:
+    a, b = add_pair("mode l2 blackhole scrub none headroom 64 tailroom 16",
+                    "forward scrub default")
+    ia, ib = nk_info(a), nk_info(b)
+    ksft_eq(ia["mode"], "l2")
+    ksft_eq(ia["policy"], "blackhole")
+    ksft_eq(ia["peer-policy"], "forward")
+    ksft_eq(ia["scrub"], "none")
+    ksft_eq(ia["peer-scrub"], "default")
+    ksft_eq(ia["headroom"], 64)
+    ksft_eq(ia["tailroom"], 16)
+    ksft_eq(ib["policy"], "forward")
+    ksft_eq(ib["peer-policy"], "blackhole")
+    ksft_eq(ib["scrub"], "default")
+    ksft_eq(ib["headroom"], 64)
+    ksft_eq(ib["tailroom"], 16)
+    # L2 clears IFF_NOARP and picks random unicast MACs.
+    la, lb = link(a), link(b)
+    ksft_true("NOARP" not in la["flags"])
+    ksft_ne(la["address"], lb["address"])
+    ksft_eq(int(la["address"].split(":")[0], 16) & 1, 0)
+
+
+def test_single_mode() -> None:
+    RtnlFamily().newlink({"ifname": "nks", "num-rx-queues": 4,
+                          "linkinfo": {"kind": "netkit",
+                                       "data": {"pairing": "single", "mode": "l2"}}},
+                         flags=CREATE)
+    defer(cmd, "ip link del nks", fail=False)
+    i = nk_info("nks")
+    ksft_eq(i["pairing"], "single")
+    ksft_eq(i["primary"], 1)
+    ksft_true("scrub" not in i)
+    ksft_true("peer-policy" not in i)
+    ksft_eq(link("nks")["num_rx_queues"], 4)
+    ip("link set nks up")
+    ksft_in("LOWER_UP", link("nks")["flags"])
+
+
+def test_single_rejects() -> None:
+    base = {"pairing": "single"}
+    for extra in ({"peer-policy": "forward"}, {"peer-scrub": "none"},
+                  {"scrub": "none"}, {"policy": "blackhole"}):
+        msg = newlink_err("single", dict(base, **extra))
+        ksft_eq(msg.error, -errno.EOPNOTSUPP, comment=str(extra))
+
+
+def test_bad_policy() -> None:
+    for attr in ("policy", "peer-policy"):
+        msg = newlink_err("policy", {attr: 1})
+        ksft_eq(msg.error, -errno.EINVAL)
+        ksft_eq(extack(msg), "Provided default xmit policy not supported")
+
+
+def test_policy_max() -> None:
+    for attr, val in (("mode", 2), ("scrub", 2), ("peer-scrub", 2), ("pairing", 2)):
+        msg = newlink_err(attr, {attr: val})
+        ksft_eq(msg.error, -errno.ERANGE, comment=attr)
+
+
+def test_primary_readonly() -> None:
+    msg = newlink_err("primary", {"primary": 1})
+    ksft_eq(msg.error, -errno.EINVAL)
+    ksft_eq(extack(msg), "Primary attribute is read-only")
+
+
+def test_address_rules() -> None:
+    # IFLA_ADDRESS only in L2.
+    msg = newlink_err("l3 address", {"mode": "l3"}, {"address": "02:00:00:00:00:01"})
+    ksft_eq(msg.error, -errno.EOPNOTSUPP)
+    # validate: multicast addresses are refused.
+    msg = newlink_err("mcast", {"mode": "l2"}, {"address": "01:00:00:00:00:01"})
+    ksft_eq(msg.error, -errno.EADDRNOTAVAIL)
+    ip("link add nkm address 02:00:00:00:00:01 type netkit mode l2 peer name nkn")
+    defer(cmd, "ip link del nkm", fail=False)
+    ksft_eq(link("nkm")["address"], "02:00:00:00:00:01")
+    # ndo_set_mac_address: L2 only.
+    ip("link set nkm address 02:00:00:00:00:02")
+    ksft_eq(link("nkm")["address"], "02:00:00:00:00:02")
+    a, _ = add_pair("mode l3", a="nkl3", b="nkl3p")
+    r = cmd(f"ip link set {a} address 02:00:00:00:00:03", fail=False)
+    ksft_ne(r.ret, 0)
+    ksft_in("Operation not supported", r.stderr)
+
+
+def test_changelink_fixed() -> None:
+    a, _ = add_pair()
+    for attr, val, name in (("mode", "l2", "operating mode"),
+                            ("scrub", "none", "scrubbing"),
+                            ("peer-scrub", "none", "peer scrubbing"),
+                            ("headroom", 32, "headroom"),
+                            ("tailroom", 32, "tailroom"),
+                            ("pairing", "single", "pairing")):
+        msg = changelink_err(a, {attr: val})
+        ksft_eq(msg.error, -errno.EACCES, comment=attr)
+        ksft_eq(extack(msg), f"netkit link {name} cannot be changed after device creation")
+    r = cmd(f"ip link set {a} type netkit peer name foo", fail=False)
+    ksft_ne(r.ret, 0)
+    ksft_in("netkit link peer info cannot be changed after device creation", r.stderr)
+
+
+def test_changelink_policy() -> None:
+    a, b = add_pair()
+    ip(f"link set {a} type netkit blackhole")
+    ksft_eq(nk_info(a)["policy"], "blackhole")
+    changelink(a, {"peer-policy": "blackhole"})
+    ksft_eq(nk_info(b)["policy"], "blackhole")
+    ksft_eq(nk_info(a)["peer-policy"], "blackhole")
+    changelink(a, {"policy": "forward", "peer-policy": "forward"})
+    ksft_eq(nk_info(a)["policy"], "forward")
+    ksft_eq(nk_info(b)["policy"], "forward")
+    msg = changelink_err(a, {"policy": 7})
+    ksft_eq(msg.error, -errno.EINVAL)
+    ksft_eq(extack(msg), "Provided default xmit policy not supported")
+
+
+def test_changelink_peer_refused() -> None:
+    _, b = add_pair()
+    msg = changelink_err(b, {"policy": "blackhole"})
+    ksft_eq(msg.error, -errno.EACCES)
+    ksft_eq(extack(msg), "netkit link settings can be changed only through the primary device")
+
+
+def test_changelink_single() -> None:
+    RtnlFamily().newlink({"ifname": "nks", "linkinfo": {"kind": "netkit",
+                                                        "data": {"pairing": "single"}}},
+                         flags=CREATE)
+    defer(cmd, "ip link del nks", fail=False)
+    ksft_eq(changelink_err("nks", {"policy": "blackhole"}).error, -errno.EOPNOTSUPP)
+    ksft_eq(changelink_err("nks", {"peer-policy": "blackhole"}).error, -errno.EOPNOTSUPP)
+
+
+def test_queue_limits() -> None:
+    ip("link add nkq numrxqueues 1024 type netkit peer name nkqp numrxqueues 1024")
+    defer(cmd, "ip link del nkq", fail=False)
+    ksft_eq(link("nkq")["num_rx_queues"], 1024)
+    ksft_eq(link("nkqp")["num_rx_queues"], 1024)
+    for spec in ("numrxqueues 1025 type netkit", "numtxqueues 2 type netkit",
+                 "type netkit peer name nkz numrxqueues 1025"):
+        r = cmd(f"ip link add nkz {spec}", fail=False)
+        cmd("ip link del nkz", fail=False)
+        ksft_ne(r.ret, 0, comment=spec)
+        ksft_in("Operation not supported", r.stderr, comment=spec)
+    # ethtool -L cannot change the rx queue count.
+    r = cmd("ethtool -L nkq rx 2", fail=False)
+    ksft_ne(r.ret, 0)
+
+
+def test_carrier() -> None:
+    a, b = add_pair()
+    ip(f"link set {a} up")
+    ksft_in("NO-CARRIER", link(a)["flags"])
+    ip(f"link set {b} up")
+    ksft_in("LOWER_UP", link(a)["flags"])
+    ksft_in("LOWER_UP", link(b)["flags"])
+    ip(f"link set {b} down")
+    ksft_in("NO-CARRIER", link(a)["flags"])
+
+
+def test_drvinfo() -> None:
+    a, _ = add_pair()
+    out = cmd(f"ethtool -i {a}").stdout
+    ksft_in("driver: netkit", out)
+
+
+def test_netns_move() -> None:
+    with NetNS() as ns:
+        a, b = add_pair()
+        ia, ib = link(a)["ifindex"], link(b)["ifindex"]
+        ip(f"link set {b} netns {ns.name}")
+        la = link(a)
+        ksft_eq(la["link_index"], ib)
+        ksft_in("link_netnsid", la)
+        lb = link(b, ns=ns)
+        ksft_eq(lb["link_index"], ia)
+        ksft_eq(nk_info(b, ns=ns)["primary"], 0)
+        # Peer created directly in another namespace.
+        ip(f"link add nkc type netkit peer name nkd netns {ns.name}")
+        defer(cmd, "ip link del nkc", fail=False)
+        ksft_eq(link("nkd", ns=ns)["link_index"], link("nkc")["ifindex"])
+
+
+def test_delete_either_side() -> None:
+    a, b = add_pair()
+    ip(f"link del {b}")
+    ksft_ne(cmd(f"ip link show {a}", fail=False).ret, 0)
+    a, b = add_pair()
+    ip(f"link del {a}")
+    ksft_ne(cmd(f"ip link show {b}", fail=False).ret, 0)
+
+
+def test_delete_netns() -> None:
+    with NetNS() as ns:
+        a, b = add_pair()
+        ip(f"link set {b} netns {ns.name}")
+    # The peer's namespace went away (cleanup_net runs async), taking both.
+    ksft_busy_wait(lambda: cmd(f"ip link show {a}", fail=False).ret != 0, deadline=5)
+    ksft_ne(cmd(f"ip link show {a}", fail=False).ret, 0)
+
+
+def test_peer_ifindex() -> None:
+    ip("link add nki index 4000 type netkit peer name nkj index 4001")
+    defer(cmd, "ip link del nki", fail=False)
+    ksft_eq(link("nki")["ifindex"], 4000)
+    ksft_eq(link("nkj")["ifindex"], 4001)
+
+
+def main() -> None:
+    ksft_run([test_defaults, test_enum_name, test_attrs_roundtrip,
+              test_single_mode, test_single_rejects, test_bad_policy,
+              test_policy_max, test_primary_readonly, test_address_rules,
+              test_changelink_fixed, test_changelink_policy,
+              test_changelink_peer_refused, test_changelink_single,
+              test_queue_limits, test_carrier, test_drvinfo, test_netns_move,
+              test_delete_either_side, test_delete_netns, test_peer_ifindex])
+    ksft_exit()
+
+
+if __name__ == "__main__":
+    main()
