@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <net/netdev_lock.h>
+#include <net/netdev_rx_queue.h>
+
+#ifdef CONFIG_NET
+
+__rust_helper void *rust_helper_netdev_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+__rust_helper void rust_helper_dev_hold(struct net_device *dev)
+{
+	dev_hold(dev);
+}
+
+__rust_helper void rust_helper_dev_put(struct net_device *dev)
+{
+	dev_put(dev);
+}
+
+__rust_helper struct net *rust_helper_dev_net(const struct net_device *dev)
+{
+	return dev_net(dev);
+}
+
+__rust_helper void rust_helper_dev_sw_netstats_rx_add(struct net_device *dev,
+						      unsigned int len)
+{
+	dev_sw_netstats_rx_add(dev, len);
+}
+
+__rust_helper void rust_helper_dev_sw_netstats_tx_add(struct net_device *dev,
+						      unsigned int packets,
+						      unsigned int len)
+{
+	dev_sw_netstats_tx_add(dev, packets, len);
+}
+
+__rust_helper void rust_helper_dev_core_stats_tx_dropped_inc(struct net_device *dev)
+{
+	dev_core_stats_tx_dropped_inc(dev);
+}
+
+__rust_helper void rust_helper_netdev_lock(struct net_device *dev)
+{
+	netdev_lock(dev);
+}
+
+__rust_helper void rust_helper_netdev_unlock(struct net_device *dev)
+{
+	netdev_unlock(dev);
+}
+
+__rust_helper void rust_helper_netdev_lock_ops(struct net_device *dev)
+{
+	netdev_lock_ops(dev);
+}
+
+__rust_helper void rust_helper_netdev_unlock_ops(struct net_device *dev)
+{
+	netdev_unlock_ops(dev);
+}
+
+__rust_helper struct netdev_rx_queue *
+rust_helper___netif_get_rx_queue(struct net_device *dev, unsigned int rxq)
+{
+	return __netif_get_rx_queue(dev, rxq);
+}
+
+__rust_helper unsigned int
+rust_helper_get_netdev_rx_queue_index(struct netdev_rx_queue *queue)
+{
+	return get_netdev_rx_queue_index(queue);
+}
+
+__rust_helper struct net_device *
+rust_helper_netdev_notifier_info_to_dev(const struct netdev_notifier_info *info)
+{
+	return netdev_notifier_info_to_dev(info);
+}
+
+__rust_helper void rust_helper_unregister_netdevice(struct net_device *dev)
+{
+	unregister_netdevice(dev);
+}
+
+/*
+ * One set of lockdep classes for the devices of every Rust driver that
+ * calls this, as for the devices of one C driver.
+ */
+__rust_helper void rust_helper_netdev_lockdep_set_classes(struct net_device *dev)
+{
+	netdev_lockdep_set_classes(dev);
+}
+
+__rust_helper void rust_helper_eth_hw_addr_random(struct net_device *dev)
+{
+	eth_hw_addr_random(dev);
+}
+
+__rust_helper bool rust_helper_is_valid_ether_addr(const u8 *addr)
+{
+	return is_valid_ether_addr(addr);
+}
+
+#endif /* CONFIG_NET */

@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! BPF multi-program attach points on network devices (`bpf_mprog`) and
+//! their BPF links.
+//!
+//! C headers: [`include/linux/bpf_mprog.h`](srctree/include/linux/bpf_mprog.h),
+//! [`include/linux/bpf.h`](srctree/include/linux/bpf.h).
+
+use crate::{
+    alloc::{flags::GFP_KERNEL_ACCOUNT, KBox},
+    bindings,
+    error::{from_result, to_result, Result},
+    ffi::{c_int, c_void},
+    net::{
+        dev::{Device, Driver, DriverDevice},
+        rtnl::{Net, Rtnl},
+        skbuff::SkBuff,
+    },
+    prelude::*,
+    seq_file::SeqFile,
+    sync::rcu,
+    types::Opaque,
+};
+use core::{
+    marker::PhantomData,
+    ptr,
+    sync::atomic::{AtomicPtr, Ordering},
+};
+
+/// `BPF_F_REPLACE`.
+pub const F_REPLACE: u32 = bindings::BPF_F_REPLACE;
+/// `BPF_F_ID`.
+pub const F_ID: u32 = bindings::BPF_F_ID;
+
+/// A BPF program (`struct bpf_prog`) the caller holds a reference to.
+#[repr(transparent)]
+pub struct Prog(Opaque<bindings::bpf_prog>);
+
+impl Prog {
+    /// # Safety
+    ///
+    /// `p` must be valid for `'a`.
+    unsafe fn from_raw<'a>(p: *mut bindings::bpf_prog) -> &'a Prog {
+        // SAFETY: Transparent wrapper; validity per the caller.
+        unsafe { &*p.cast() }
+    }
+
+    fn as_raw(&self) -> *mut bindings::bpf_prog {
+        self.0.get()
+    }
+}
+
+/// An owned reference to a BPF program, put on drop (`bpf_prog_put`).
+struct ProgRef(*mut bindings::bpf_prog);
+
+impl ProgRef {
+    /// Gets the program behind `fd` if it has type `ty` (`bpf_prog_get_type`).
+    fn get_type(fd: u32, ty: u32) -> Result<Self> {
+        // SAFETY: FFI call; returns a referenced program or an error pointer.
+        let p = unsafe { bindings::bpf_prog_get_type(fd, ty) };
+        Ok(Self(crate::error::from_err_ptr(p)?))
+    }
+}
+
+impl Drop for ProgRef {
+    fn drop(&mut self) {
+        // SAFETY: We hold the reference taken in `get_type`.
+        unsafe { bindings::bpf_prog_put(self.0) };
+    }
+}
+
+/// The `bpf(2)` attributes (`union bpf_attr`) of an attach, detach, query or
+/// link create.
+#[repr(transparent)]
+pub struct Attr(Opaque<bindings::bpf_attr>);
+
+impl Attr {
+    fn raw(&self) -> &bindings::bpf_attr {
+        // SAFETY: The attributes are valid and not written during the call.
+        unsafe { &*self.0.get() }
+    }
+
+    /// `target_ifindex` and `attach_type` of `BPF_PROG_ATTACH`/`DETACH`.
+    pub fn attach_target(&self) -> (u32, u32) {
+        // SAFETY: Reading the union member of the command in progress.
+        let a = unsafe { &self.raw().__bindgen_anon_5 };
+        // SAFETY: `target_ifindex` is the union member used by netdev targets.
+        (unsafe { a.__bindgen_anon_1.target_ifindex }, a.attach_type)
+    }
+
+    /// `query.target_ifindex` and `query.attach_type`.
+    pub fn query_target(&self) -> (u32, u32) {
+        // SAFETY: Reading the union member of the command in progress.
+        let q = unsafe { &self.raw().query };
+        // SAFETY: As above.
+        (unsafe { q.__bindgen_anon_1.target_ifindex }, q.attach_type)
+    }
+
+    /// `link_create.target_ifindex` and `link_create.attach_type`.
+    pub fn link_target(&self) -> (u32, u32) {
+        // SAFETY: Reading the union member of the command in progress.
+        let l = unsafe { &self.raw().link_create };
+        // SAFETY: As above.
+        (unsafe { l.__bindgen_anon_2.target_ifindex }, l.attach_type)
+    }
+}
+
+/// What [`MprogDriver::target`] resolves to.
+pub enum Which {
+    /// `BPF_PROG_ATTACH`/`DETACH`/`QUERY`.
+    Prog,
+    /// `BPF_LINK_CREATE`.
+    Link,
+}
+
+/// A BPF multi-program attach point of a device: the active entry (read
+/// under RCU on the fast path) and the bundle it alternates in.
+///
+/// # Invariants
+///
+/// `active` is NULL or points to `bundle.a` or `bundle.b`; `bundle` was set
+/// up with `bpf_mprog_bundle_init` before first use (by [`Mprog::init`]) and
+/// is only changed under RTNL.
+#[repr(C)]
+pub struct Mprog {
+    active: AtomicPtr<bindings::bpf_mprog_entry>,
+    bundle: Opaque<bindings::bpf_mprog_bundle>,
+}
+
+// SAFETY: The bundle is only changed under RTNL; the fast path reads the
+// published entry under RCU. Program and link references it holds may be
+// released from any thread.
+unsafe impl Send for Mprog {}
+// SAFETY: As above.
+unsafe impl Sync for Mprog {}
+
+/// `bpf_mprog_entry` pointer in the bundle.
+type Entry = *mut bindings::bpf_mprog_entry;
+
+impl Mprog {
+    /// An empty attach point (`bpf_mprog_bundle_init`). Its entries point
+    /// back into the bundle, hence the pinning.
+    pub fn new() -> impl PinInit<Self> {
+        // SAFETY: `slot` is valid for writes and pinned; both fields are
+        // initialised before returning.
+        unsafe {
+            pin_init::pin_init_from_closure(|slot: *mut Self| {
+                (&raw mut (*slot).active).write(AtomicPtr::new(ptr::null_mut()));
+                bindings::bpf_mprog_bundle_init((*slot).bundle.get());
+                Ok(())
+            })
+        }
+    }
+
+    /// Runs the attached programs on `skb` until one returns other than
+    /// `next`; returns `default` when none is attached.
+    #[inline(always)]
+    pub fn run(&self, _rcu: &rcu::Guard, skb: &mut SkBuff, default: i32, next: i32) -> i32 {
+        let entry = self.active.load(Ordering::Relaxed);
+        if entry.is_null() {
+            return default;
+        }
+        let mut ret = default;
+        // SAFETY: A published entry stays valid until a grace period after it
+        // is unpublished (`update` then `synchronize_rcu`), which `_rcu`
+        // holds off; its program list ends with a NULL (`bpf_mprog_max` is
+        // one less than the array size).
+        unsafe {
+            let mut fp = (*entry).fp_items.as_ptr();
+            loop {
+                let prog = ptr::read_volatile(&raw const (*fp).prog);
+                if prog.is_null() {
+                    break;
+                }
+                skb.bpf_compute_data_pointers();
+                ret = bindings::bpf_prog_run(prog, skb.as_raw().cast::<c_void>()) as i32;
+                if ret != next {
+                    break;
+                }
+                fp = fp.add(1);
+            }
+        }
+        ret
+    }
+
+    fn fetch(&self, _rtnl: &Rtnl, fallback: bool) -> Option<Entry> {
+        let e = self.active.load(Ordering::Relaxed);
+        if !e.is_null() {
+            return Some(e);
+        }
+        // SAFETY: `bundle` is valid; `a` is a field of it.
+        fallback.then(|| unsafe { &raw mut (*self.bundle.get()).a })
+    }
+
+    fn update(&self, _rtnl: &Rtnl, entry: Entry) {
+        self.active.store(entry, Ordering::Release);
+    }
+
+    fn publish(&self, rtnl: &Rtnl, old: Entry, new: Entry) {
+        if old != new {
+            self.update(rtnl, new);
+            // SAFETY: FFI call; may sleep (we hold RTNL, a mutex).
+            unsafe { bindings::synchronize_rcu() };
+        }
+        // SAFETY: `old` is in our bundle; RTNL serialises commits.
+        unsafe { bindings::bpf_mprog_commit(old) };
+    }
+
+    fn attach_raw(
+        &self,
+        rtnl: &Rtnl,
+        prog: *mut bindings::bpf_prog,
+        link: *mut bindings::bpf_link,
+        replace: *mut bindings::bpf_prog,
+        flags: u32,
+        id_or_fd: u32,
+        revision: u64,
+    ) -> Result {
+        let entry = self.fetch(rtnl, true).unwrap_or(ptr::null_mut());
+        let mut new: Entry = ptr::null_mut();
+        // SAFETY: `entry` is in our bundle, RTNL is held; the program (and
+        // link) references are valid and transferred on success.
+        to_result(unsafe {
+            bindings::bpf_mprog_attach(entry, &mut new, prog, link, replace, flags, id_or_fd, revision)
+        })?;
+        self.publish(rtnl, entry, new);
+        Ok(())
+    }
+
+    fn detach_raw(
+        &self,
+        rtnl: &Rtnl,
+        prog: *mut bindings::bpf_prog,
+        link: *mut bindings::bpf_link,
+        flags: u32,
+        id_or_fd: u32,
+        revision: u64,
+    ) -> Result {
+        let entry = self.fetch(rtnl, false).ok_or(ENOENT)?;
+        let mut new: Entry = ptr::null_mut();
+        // SAFETY: As for `attach_raw`.
+        to_result(unsafe { bindings::bpf_mprog_detach(entry, &mut new, prog, link, flags, id_or_fd, revision) })?;
+        // SAFETY: `new` is in our bundle.
+        if unsafe { bindings::bpf_mprog_total(new) } == 0 {
+            new = ptr::null_mut();
+        }
+        self.update(rtnl, new);
+        // SAFETY: FFI call; may sleep.
+        unsafe { bindings::synchronize_rcu() };
+        // SAFETY: `entry` is in our bundle.
+        unsafe { bindings::bpf_mprog_commit(entry) };
+        Ok(())
+    }
+
+    /// Detaches every program and link (`ndo_uninit`): programs are put,
+    /// links are left without a device.
+    pub fn release_all<T: MprogDriver>(&self, rtnl: &Rtnl) {
+        let Some(entry) = self.fetch(rtnl, false) else { return };
+        self.update(rtnl, ptr::null_mut());
+        // SAFETY: FFI call; may sleep.
+        unsafe { bindings::synchronize_rcu() };
+        // SAFETY: `entry` was active, so it and its bundle's link array are
+        // valid; the list ends at the first NULL program.
+        unsafe {
+            let parent = (*entry).parent;
+            for i in 0..bindings::BPF_MPROG_MAX as usize {
+                let prog = (*entry).fp_items[i].prog;
+                if prog.is_null() {
+                    break;
+                }
+                let link = (*parent).cp_items[i].link;
+                if link.is_null() {
+                    bindings::bpf_prog_put(prog);
+                } else {
+                    (*DevLink::<T>::from_link(link)).dev = ptr::null_mut();
+                }
+            }
+        }
+    }
+}
+
+/// A driver whose devices carry [`Mprog`] attach points.
+pub trait MprogDriver: Driver {
+    /// `BPF_LINK_TYPE_*` of the driver's links.
+    const LINK_TYPE: u32;
+
+    /// The attach point in a device's private data.
+    fn mprog(data: &Self::Priv) -> &Mprog;
+
+    /// Resolves the device an attach, detach, query or link create of
+    /// `attach_type` on `ifindex` in `net` targets, with the driver's rules.
+    fn target<'a>(rtnl: &'a Rtnl, net: Net, ifindex: u32, attach_type: u32, which: Which)
+        -> Result<&'a DriverDevice<Self>>;
+
+    /// Prints the link's `fdinfo` lines.
+    fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: u32);
+
+    /// Fills the link's `bpf_link_info`.
+    fn link_fill_info(info: &mut LinkInfo, ifindex: u32, attach_type: u32);
+}
+
+/// A BPF link to a device's [`Mprog`].
+///
+/// # Invariants
+///
+/// `dev` is NULL or a device of `T` on whose `Mprog` the link is attached;
+/// it is read and written under RTNL and cleared (detach, `release_all`)
+/// before that device goes away.
+#[repr(C)]
+pub struct DevLink<T: MprogDriver> {
+    link: bindings::bpf_link,
+    dev: *mut bindings::net_device,
+    _p: PhantomData<T>,
+}
+
+impl<T: MprogDriver> DevLink<T> {
+    /// # Safety
+    ///
+    /// `link` must be the `link` field of a `DevLink<T>`.
+    unsafe fn from_link(link: *const bindings::bpf_link) -> *mut Self {
+        // `link` is the first field of a `repr(C)` struct.
+        link.cast_mut().cast()
+    }
+
+    const OPS: bindings::bpf_link_ops = bindings::bpf_link_ops {
+        release: Some(Self::release),
+        dealloc: Some(Self::dealloc),
+        detach: Some(Self::detach),
+        update_prog: Some(Self::update_prog),
+        show_fdinfo: Some(Self::show_fdinfo),
+        fill_link_info: Some(Self::fill_link_info),
+        dealloc_deferred: None,
+        update_map: None,
+        poll: None,
+    };
+
+    fn ifindex(link: *const bindings::bpf_link) -> u32 {
+        let _rtnl = Rtnl::lock();
+        // SAFETY: `link` is a live `DevLink<T>`; `dev` is read under RTNL and
+        // valid while non-NULL (type invariant).
+        unsafe {
+            let dev = (*Self::from_link(link)).dev;
+            if dev.is_null() {
+                0
+            } else {
+                Device::from_raw(dev).ifindex() as u32
+            }
+        }
+    }
+
+    unsafe extern "C" fn release(link: *mut bindings::bpf_link) {
+        let rtnl = Rtnl::lock();
+        // SAFETY: The BPF core calls this on a live `DevLink<T>`.
+        let this = unsafe { &mut *Self::from_link(link) };
+        if this.dev.is_null() {
+            return;
+        }
+        // SAFETY: Non-NULL `dev` is a live device of `T` (type invariant).
+        let dev = unsafe { DriverDevice::<T>::from_raw(this.dev) };
+        let r = T::mprog(dev.data()).detach_raw(&rtnl, this.link.prog, link, 0, 0, 0);
+        if r.is_ok() {
+            this.dev = ptr::null_mut();
+        }
+        crate::warn_on!(r.is_err());
+    }
+
+    unsafe extern "C" fn detach(link: *mut bindings::bpf_link) -> c_int {
+        // SAFETY: As for `release`.
+        unsafe { Self::release(link) };
+        0
+    }
+
+    unsafe extern "C" fn dealloc(link: *mut bindings::bpf_link) {
+        // SAFETY: Allocated as a `KBox<DevLink<T>>` in `link_attach`; the
+        // core calls `dealloc` once, when the last reference is gone.
+        drop(unsafe { KBox::from_raw(Self::from_link(link)) });
+    }
+
+    unsafe extern "C" fn update_prog(
+        link: *mut bindings::bpf_link,
+        nprog: *mut bindings::bpf_prog,
+        oprog: *mut bindings::bpf_prog,
+    ) -> c_int {
+        let rtnl = Rtnl::lock();
+        // SAFETY: The BPF core calls this on a live `DevLink<T>`, with a
+        // referenced `nprog` that we consume on success.
+        let this = unsafe { &mut *Self::from_link(link) };
+        from_result(|| {
+            if this.dev.is_null() {
+                return Err(ENOLINK);
+            }
+            if !oprog.is_null() && this.link.prog != oprog {
+                return Err(EPERM);
+            }
+            let old = this.link.prog;
+            if old == nprog {
+                // SAFETY: We own the `nprog` reference.
+                unsafe { bindings::bpf_prog_put(nprog) };
+                return Ok(0);
+            }
+            // SAFETY: Non-NULL `dev` is a live device of `T`.
+            let dev = unsafe { DriverDevice::<T>::from_raw(this.dev) };
+            let mprog = T::mprog(dev.data());
+            let entry = mprog.fetch(&rtnl, false).ok_or(ENOENT)?;
+            let mut new: Entry = ptr::null_mut();
+            // SAFETY: `old` is attached through this link; a replace in place.
+            to_result(unsafe {
+                bindings::bpf_mprog_attach(entry, &mut new, nprog, link, old, F_REPLACE | F_ID, (*(*old).aux).id, 0)
+            })?;
+            crate::warn_on!(entry != new);
+            this.link.prog = nprog;
+            // SAFETY: The link's reference to `old` ends here; `entry` is ours.
+            unsafe {
+                bindings::bpf_prog_put(old);
+                bindings::bpf_mprog_commit(entry);
+            }
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn show_fdinfo(link: *const bindings::bpf_link, seq: *mut bindings::seq_file) {
+        let ifindex = Self::ifindex(link);
+        // SAFETY: `seq` is valid and ours for the call; `link` is live.
+        unsafe { T::link_show_fdinfo(SeqFile::from_raw(seq), ifindex, (*link).attach_type) }
+    }
+
+    unsafe extern "C" fn fill_link_info(link: *const bindings::bpf_link, info: *mut bindings::bpf_link_info) -> c_int {
+        let ifindex = Self::ifindex(link);
+        // SAFETY: `info` is valid and ours for the call; `link` is live.
+        unsafe { T::link_fill_info(&mut *info.cast::<LinkInfo>(), ifindex, (*link).attach_type) };
+        0
+    }
+}
+
+impl<T: MprogDriver> DriverDevice<T> {
+    fn mprog(&self) -> &Mprog {
+        T::mprog(self.data())
+    }
+}
+
+/// Link information returned by `BPF_OBJ_GET_INFO_BY_FD` (`struct bpf_link_info`).
+#[repr(transparent)]
+pub struct LinkInfo(Opaque<bindings::bpf_link_info>);
+
+impl LinkInfo {
+    /// Sets the netkit members (`info->netkit`).
+    pub fn set_netkit(&mut self, ifindex: u32, attach_type: u32) {
+        // SAFETY: `self` is valid and exclusively ours; plain data.
+        unsafe {
+            let n = &mut (*self.0.get()).__bindgen_anon_1.netkit;
+            n.ifindex = ifindex;
+            n.attach_type = attach_type;
+        }
+    }
+}
+
+/// `BPF_PROG_ATTACH` for driver `T` (what `netkit_prog_attach` does).
+///
+/// # Safety
+///
+/// `attr` and `prog` must be the valid arguments of a `BPF_PROG_ATTACH`; on
+/// success the program reference is consumed.
+pub unsafe fn prog_attach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog: *mut bindings::bpf_prog) -> c_int {
+    // SAFETY: Per the function's contract.
+    let (attr, prog) = unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog)) };
+    let rtnl = Rtnl::lock();
+    from_result(|| {
+        let (ifindex, attach_type) = attr.attach_target();
+        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Prog)?;
+        let a = attr.raw();
+        // SAFETY: Reading the `BPF_PROG_ATTACH` union member.
+        let a5 = unsafe { &a.__bindgen_anon_5 };
+        let replace = if a5.attach_flags & F_REPLACE != 0 {
+            // SAFETY: `prog` is valid.
+            Some(ProgRef::get_type(a5.replace_bpf_fd, unsafe { (*prog.as_raw()).type_ })?)
+        } else {
+            None
+        };
+        dev.mprog().attach_raw(
+            &rtnl,
+            prog.as_raw(),
+            ptr::null_mut(),
+            replace.as_ref().map_or(ptr::null_mut(), |r| r.0),
+            a5.attach_flags,
+            // SAFETY: `relative_fd` is the member used with netdev targets.
+            unsafe { a5.__bindgen_anon_2.relative_fd },
+            a5.expected_revision,
+        )?;
+        Ok(0)
+    })
+}
+
+/// `BPF_PROG_DETACH` for driver `T`.
+///
+/// # Safety
+///
+/// `attr` must be valid; `prog` NULL or a valid program.
+pub unsafe fn prog_detach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog: *mut bindings::bpf_prog) -> c_int {
+    // SAFETY: Per the function's contract.
+    let attr = unsafe { &*attr.cast::<Attr>() };
+    let rtnl = Rtnl::lock();
+    from_result(|| {
+        let (ifindex, attach_type) = attr.attach_target();
+        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Prog)?;
+        // SAFETY: Reading the `BPF_PROG_DETACH` union member.
+        let a5 = unsafe { &attr.raw().__bindgen_anon_5 };
+        dev.mprog().detach_raw(
+            &rtnl,
+            prog,
+            ptr::null_mut(),
+            a5.attach_flags,
+            // SAFETY: As in `prog_attach`.
+            unsafe { a5.__bindgen_anon_2.relative_fd },
+            a5.expected_revision,
+        )?;
+        Ok(0)
+    })
+}
+
+/// `BPF_PROG_QUERY` for driver `T`.
+///
+/// # Safety
+///
+/// `attr` must be valid and `uattr` the user pointer it was copied from.
+pub unsafe fn prog_query<T: MprogDriver>(attr: *const bindings::bpf_attr, uattr: *mut bindings::bpf_attr) -> c_int {
+    // SAFETY: Per the function's contract.
+    let a = unsafe { &*attr.cast::<Attr>() };
+    let rtnl = Rtnl::lock();
+    from_result(|| {
+        let (ifindex, attach_type) = a.query_target();
+        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Prog)?;
+        let entry = dev.mprog().fetch(&rtnl, false).unwrap_or(ptr::null_mut());
+        // SAFETY: RTNL is held; `entry` is NULL or in the bundle.
+        to_result(unsafe { bindings::bpf_mprog_query(attr, uattr, entry) })?;
+        Ok(0)
+    })
+}
+
+/// `BPF_LINK_CREATE` for driver `T`; returns the link's fd.
+///
+/// # Safety
+///
+/// As for [`prog_attach`].
+pub unsafe fn link_attach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog: *mut bindings::bpf_prog) -> c_int {
+    // SAFETY: Per the function's contract.
+    let a = unsafe { &*attr.cast::<Attr>() };
+    let rtnl = Rtnl::lock();
+    from_result(|| {
+        let (ifindex, attach_type) = a.link_target();
+        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Link)?;
+        let link = KBox::new(
+            DevLink::<T> {
+                // SAFETY: All-zero is a valid, uninitialised `bpf_link`.
+                link: unsafe { core::mem::zeroed() },
+                dev: dev.as_raw(),
+                _p: PhantomData,
+            },
+            GFP_KERNEL_ACCOUNT,
+        )?;
+        let link = KBox::into_raw(link);
+        // SAFETY: `link` is a fresh `DevLink<T>`; `OPS` is promoted to a
+        // static; `prog` is valid.
+        let l = unsafe { &raw mut (*link).link };
+        // SAFETY: As above.
+        unsafe { bindings::bpf_link_init(l, T::LINK_TYPE, link_ops::<T>(), prog, attach_type) };
+        // SAFETY: All-zero is a valid primer, filled by `bpf_link_prime`.
+        let mut primer: bindings::bpf_link_primer = unsafe { core::mem::zeroed() };
+        // SAFETY: `l` is initialised.
+        let r = unsafe { bindings::bpf_link_prime(l, &mut primer) };
+        if r != 0 {
+            // SAFETY: Not primed, so not visible to anyone: free it here.
+            drop(unsafe { KBox::from_raw(link) });
+            return Err(Error::from_errno(r));
+        }
+        // SAFETY: Reading the `BPF_LINK_CREATE` union member.
+        let (flags, rel, rev) = unsafe {
+            let lc = &a.raw().link_create;
+            (lc.flags, lc.__bindgen_anon_3.netkit.__bindgen_anon_1.relative_fd, lc.__bindgen_anon_3.netkit.expected_revision)
+        };
+        if let Err(e) = dev.mprog().attach_raw(&rtnl, prog, l, ptr::null_mut(), flags, rel, rev) {
+            // SAFETY: The link is primed but not attached: clean it up, which
+            // deallocates it.
+            unsafe {
+                (*link).dev = ptr::null_mut();
+                bindings::bpf_link_cleanup(&mut primer);
+            }
+            return Err(e);
+        }
+        // SAFETY: Primed and attached.
+        Ok(unsafe { bindings::bpf_link_settle(&mut primer) })
+    })
+}
+
+fn link_ops<T: MprogDriver>() -> &'static bindings::bpf_link_ops {
+    &DevLink::<T>::OPS
+}
+
+/// Runs `f` with a `bpf_net_context` installed on the current task, as the
+/// BPF redirect helpers need (`bpf_net_ctx_set`/`bpf_net_ctx_clear`). Nested
+/// calls reuse the outer context.
+#[inline(always)]
+pub fn with_net_context<R>(f: impl FnOnce() -> R) -> R {
+    let mut ctx = core::mem::MaybeUninit::<bindings::bpf_net_context>::uninit();
+    // SAFETY: `ctx` lives on our stack until after `bpf_net_ctx_clear`, and
+    // `bpf_net_ctx_set` initialises what it uses.
+    let set = unsafe { bindings::bpf_net_ctx_set(ctx.as_mut_ptr()) };
+    let r = f();
+    // SAFETY: `set` is what `bpf_net_ctx_set` returned (NULL if nested).
+    unsafe { bindings::bpf_net_ctx_clear(set) };
+    r
+}
+
+/// Exports the C entry points the BPF core calls for a driver's attach types
+/// (declared in a C header), with a compile-time check of their prototypes.
+#[macro_export]
+macro_rules! mprog_entry_points {
+    ($T:ty, attach: $a:ident, detach: $d:ident, query: $q:ident, link_attach: $l:ident) => {
+        /// `BPF_PROG_ATTACH` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $a(
+            attr: *const $crate::bindings::bpf_attr,
+            prog: *mut $crate::bindings::bpf_prog,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::prog_attach::<$T>(attr, prog) }
+        }
+        /// `BPF_PROG_DETACH` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $d(
+            attr: *const $crate::bindings::bpf_attr,
+            prog: *mut $crate::bindings::bpf_prog,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::prog_detach::<$T>(attr, prog) }
+        }
+        /// `BPF_PROG_QUERY` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $q(
+            attr: *const $crate::bindings::bpf_attr,
+            uattr: *mut $crate::bindings::bpf_attr,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::prog_query::<$T>(attr, uattr) }
+        }
+        /// `BPF_LINK_CREATE` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $l(
+            attr: *const $crate::bindings::bpf_attr,
+            prog: *mut $crate::bindings::bpf_prog,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::link_attach::<$T>(attr, prog) }
+        }
+        // The prototypes must match the C declarations.
+        const _: () = {
+            let _ = [$crate::bindings::$a, $a];
+            let _ = [$crate::bindings::$d, $d];
+            let _ = [$crate::bindings::$q, $q];
+            let _ = [$crate::bindings::$l, $l];
+        };
+    };
+}
