@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # netkit-rs: build, boot and test a Linux 7.3 kernel with netkit in Rust or C.
 #
-#   make run    [IMPL=c|rust] [INTERACTIVE=1]   build, boot, narrated demo
-#   make check  [IMPL=c|rust] [T=pattern]       selftests in the VM
+#   make run    [IMPL=rust|c] [INTERACTIVE=1]   build, boot, narrated demo
+#   make check  [IMPL=rust|c] [T=pattern]       selftests in the VM
 #   make bench  [IMPL=c|rust|both]              benchmarks in the VM
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
@@ -11,7 +11,7 @@
 #
 # NK_CACHE (default /var/cache/netkit-rs) holds everything built or fetched.
 
-IMPL ?= c
+IMPL ?= rust
 KDEBUG ?= 0
 export IMPL KDEBUG T INTERACTIVE NK_CACHE
 
