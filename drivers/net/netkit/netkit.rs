@@ -158,7 +158,8 @@ impl Driver for Netkit {
     }
 
     fn setup(dev: &mut SetupDevice<Self>) {
-        const HW_VLAN: u64 = f::HW_VLAN_CTAG_TX | f::HW_VLAN_CTAG_RX | f::HW_VLAN_STAG_TX | f::HW_VLAN_STAG_RX;
+        const HW_VLAN: u64 =
+            f::HW_VLAN_CTAG_TX | f::HW_VLAN_CTAG_RX | f::HW_VLAN_STAG_TX | f::HW_VLAN_STAG_RX;
         const FEATURES: u64 = HW_VLAN
             | f::SG
             | f::FRAGLIST
@@ -281,7 +282,11 @@ impl Driver for Netkit {
     }
 
     fn set_rx_headroom(dev: &NkDev, headroom: i32) {
-        let headroom = if headroom < 0 { dev::NET_SKB_PAD } else { headroom as u32 };
+        let headroom = if headroom < 0 {
+            dev::NET_SKB_PAD
+        } else {
+            headroom as u32
+        };
         let nk = dev.data();
         let rcu = rcu::read_lock();
         nk.headroom.store(headroom, Relaxed);
@@ -347,7 +352,10 @@ impl Driver for Netkit {
             if old + 1 > dev.num_rx_queues() {
                 extack.set_msg(c"netkit maximum queue limit reached");
             } else {
-                extack.set_msg_fmt(format_args!("netkit cannot create more queues err={}", e.to_errno()));
+                extack.set_msg_fmt(format_args!(
+                    "netkit cannot create more queues err={}",
+                    e.to_errno()
+                ));
             }
             return Err(e);
         }
@@ -404,7 +412,9 @@ impl LinkOps for Netkit {
     }
 
     fn validate(tb: Attrs<'_>, _data: Attrs<'_>, _extack: &mut ExtAck) -> Result {
-        let Some(attr) = tb.get(ifla::ADDRESS) else { return Ok(()) };
+        let Some(attr) = tb.get(ifla::ADDRESS) else {
+            return Ok(());
+        };
         if attr.len() != 6 {
             return Err(EINVAL);
         }
@@ -414,7 +424,12 @@ impl LinkOps for Netkit {
         Ok(())
     }
 
-    fn newlink(rtnl: &Rtnl, mut dev: NewDevice<'_, Self>, params: &NewLinkParams<'_>, extack: &mut ExtAck) -> Result {
+    fn newlink(
+        rtnl: &Rtnl,
+        mut dev: NewDevice<'_, Self>,
+        params: &NewLinkParams<'_>,
+        extack: &mut ExtAck,
+    ) -> Result {
         let tb = params.tb();
         let data = params.data::<Self>();
         let mut mode = L3;
@@ -454,8 +469,9 @@ impl LinkOps for Netkit {
             pair = a.get_u32();
         }
         let seen_scrub = data.get(A_SCRUB).is_some();
-        let seen_peer =
-            data.get(A_PEER_INFO).is_some() || data.get(A_PEER_SCRUB).is_some() || data.get(A_PEER_POLICY).is_some();
+        let seen_peer = data.get(A_PEER_INFO).is_some()
+            || data.get(A_PEER_SCRUB).is_some()
+            || data.get(A_PEER_POLICY).is_some();
 
         let tbp = peer_info.as_ref().map_or(tb, PeerAttrs::attrs);
         let (ifname, assign) = match peer_info.as_ref().and_then(|p| p.attrs().get(ifla::IFNAME)) {
@@ -465,7 +481,9 @@ impl LinkOps for Netkit {
         if mode != L2 && (tb.get(ifla::ADDRESS).is_some() || tbp.get(ifla::ADDRESS).is_some()) {
             return Err(EOPNOTSUPP);
         }
-        if pair == SINGLE && (peer_info.is_some() || seen_peer || seen_scrub || policy_prim != PASS as u32) {
+        if pair == SINGLE
+            && (peer_info.is_some() || seen_peer || seen_scrub || policy_prim != PASS as u32)
+        {
             return Err(EOPNOTSUPP);
         }
 
@@ -500,13 +518,11 @@ impl LinkOps for Netkit {
             init(p.dev(), false, policy_peer, scrub_peer);
             let p = p.register(rtnl)?;
             p.carrier_off();
-            let configured = (|| {
-                if mode == L2 {
-                    p.change_flags(rtnl, p.flags() & !flags::NOARP)?;
-                }
-                rtnl::configure_link(rtnl, p)
-            })();
-            if let Err(e) = configured {
+            if mode == L2 {
+                // As in C, a failure here leaves the device as it is.
+                let _ = p.change_flags(rtnl, p.flags() & !flags::NOARP);
+            }
+            if let Err(e) = rtnl::configure_link(rtnl, p) {
                 rtnl::unregister(rtnl, p);
                 return Err(e);
             }
@@ -535,7 +551,7 @@ impl LinkOps for Netkit {
         };
         d.carrier_off();
         if mode == L2 {
-            // As in C, a failure here leaves the device registered.
+            // As in C, a failure here leaves the device as it is.
             let _ = d.change_flags(rtnl, d.flags() & !flags::NOARP);
         }
         if let Some(p) = peer {
@@ -556,7 +572,13 @@ impl LinkOps for Netkit {
         }
     }
 
-    fn changelink(rtnl: &Rtnl, dev: &NkDev, _tb: Attrs<'_>, data: Attrs<'_>, extack: &mut ExtAck) -> Result {
+    fn changelink(
+        rtnl: &Rtnl,
+        dev: &NkDev,
+        _tb: Attrs<'_>,
+        data: Attrs<'_>,
+        extack: &mut ExtAck,
+    ) -> Result {
         const FIXED: [(u32, &str); 7] = [
             (A_MODE, "operating mode"),
             (A_SCRUB, "scrubbing"),
@@ -573,7 +595,10 @@ impl LinkOps for Netkit {
         }
         for (ty, name) in FIXED {
             if let Some(a) = data.get(ty) {
-                extack.set_msg_attr_fmt(a, format_args!("netkit link {name} cannot be changed after device creation"));
+                extack.set_msg_attr_fmt(
+                    a,
+                    format_args!("netkit link {name} cannot be changed after device creation"),
+                );
                 return Err(EACCES);
             }
         }
@@ -587,7 +612,11 @@ impl LinkOps for Netkit {
         }
         if let Some(a) = data.get(A_PEER_POLICY) {
             let policy = a.get_u32();
-            let peer = nk.peer.get_rtnl(rtnl).and_then(|p| p.downcast::<Netkit>()).ok_or(EOPNOTSUPP)?;
+            let peer = nk
+                .peer
+                .get_rtnl(rtnl)
+                .and_then(|p| p.downcast::<Netkit>())
+                .ok_or(EOPNOTSUPP)?;
             check_policy(policy, a, extack)?;
             peer.data().policy.store(policy as i32, Relaxed);
         }
@@ -632,13 +661,19 @@ impl MprogDriver for Netkit {
         &data.mprog
     }
 
-    fn target<'a>(rtnl: &'a Rtnl, net: Net, ifindex: u32, attach_type: u32, _which: Which) -> Result<&'a NkDev> {
+    fn target<'a>(
+        rtnl: &'a Rtnl,
+        net: Net,
+        ifindex: u32,
+        attach_type: u32,
+        _which: Which,
+    ) -> Result<&'a NkDev> {
         let peer_side = match attach_type {
             bindings::bpf_attach_type_BPF_NETKIT_PRIMARY => false,
             bindings::bpf_attach_type_BPF_NETKIT_PEER => true,
             _ => return Err(EINVAL),
         };
-        let dev = dev::get_by_index(rtnl, net.as_raw(), ifindex).ok_or(ENODEV)?;
+        let dev = dev::get_by_index(rtnl, net, ifindex).ok_or(ENODEV)?;
         let dev = dev.downcast::<Netkit>().ok_or(ENXIO)?;
         let nk = dev.data();
         if !nk.is_primary() {
@@ -650,11 +685,18 @@ impl MprogDriver for Netkit {
         if !peer_side {
             return Ok(dev);
         }
-        nk.peer.get_rtnl(rtnl).and_then(|p| p.downcast::<Netkit>()).ok_or(ENODEV)
+        nk.peer
+            .get_rtnl(rtnl)
+            .and_then(|p| p.downcast::<Netkit>())
+            .ok_or(ENODEV)
     }
 
     fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: u32) {
-        let side = if attach_type == bindings::bpf_attach_type_BPF_NETKIT_PRIMARY { "primary" } else { "peer" };
+        let side = if attach_type == bindings::bpf_attach_type_BPF_NETKIT_PRIMARY {
+            "primary"
+        } else {
+            "peer"
+        };
         seq_print!(seq, "ifindex:\t{}\n", ifindex);
         seq_print!(seq, "attach_type:\t{} ({})\n", attach_type, side);
     }
@@ -679,7 +721,8 @@ impl Notifier for Netkit {
         rtnl::unregister_many(rtnl, |list| {
             let lock = dev.lock_ops();
             for i in 0..dev.real_num_rx_queues() {
-                let Some(nk) = queue::leasee(dev, &lock, i).and_then(|d| d.downcast::<Netkit>()) else {
+                let Some(nk) = queue::leasee(dev, &lock, i).and_then(|d| d.downcast::<Netkit>())
+                else {
                     continue;
                 };
                 if nk.unregister_queued(rtnl) {
@@ -700,14 +743,20 @@ impl kernel::Module for NetkitModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let link = rtnl::Registration::<Netkit>::register()?;
         let notifier = notifier::Registration::<Netkit>::register()?;
-        Ok(Self { _notifier: notifier, _link: link })
+        Ok(Self {
+            _notifier: notifier,
+            _link: link,
+        })
     }
 }
 
 module! {
     type: NetkitModule,
     name: "netkit",
-    authors: ["Daniel Borkmann <daniel@iogearbox.net>", "Nikolay Aleksandrov <razor@blackwall.org>"],
+    authors: [
+        "Daniel Borkmann <daniel@iogearbox.net>",
+        "Nikolay Aleksandrov <razor@blackwall.org>",
+    ],
     description: "BPF-programmable network device",
     license: "GPL",
     alias: ["rtnl-link-netkit"],

@@ -12,16 +12,12 @@ use crate::{
     net::{
         ethtool::DrvInfo,
         queue::RxQueue,
-        rtnl::{ExtAck, Rtnl},
+        rtnl::{ExtAck, Net, Rtnl},
         skbuff::SkBuff,
     },
     prelude::*,
-    types::NotThreadSafe,
-    sync::{
-        aref::AlwaysRefCounted,
-        rcu,
-    },
-    types::Opaque,
+    sync::{aref::AlwaysRefCounted, rcu},
+    types::{NotThreadSafe, Opaque},
 };
 use core::{
     marker::PhantomData,
@@ -260,14 +256,22 @@ impl Device {
     pub fn lock(&self) -> InstanceGuard<'_> {
         // SAFETY: The device is valid.
         unsafe { bindings::netdev_lock(self.as_raw()) };
-        InstanceGuard { dev: self, ops: false, locked: Locked(NotThreadSafe) }
+        InstanceGuard {
+            dev: self,
+            ops: false,
+            locked: Locked(NotThreadSafe),
+        }
     }
 
     /// Takes the instance lock if the device's ops need it (`netdev_lock_ops`).
     pub fn lock_ops(&self) -> InstanceGuard<'_> {
         // SAFETY: The device is valid.
         unsafe { bindings::netdev_lock_ops(self.as_raw()) };
-        InstanceGuard { dev: self, ops: true, locked: Locked(NotThreadSafe) }
+        InstanceGuard {
+            dev: self,
+            ops: true,
+            locked: Locked(NotThreadSafe),
+        }
     }
 
     /// Returns the device's `ndo_bpf` and `ndo_xsk_wakeup` if it implements
@@ -445,7 +449,9 @@ impl Stats64 {
     /// Sums the per-cpu software stats of `dev` (`dev_fetch_sw_netstats`).
     pub fn fetch_sw_netstats(&mut self, dev: &Device) {
         // SAFETY: `self` is valid; `dev` uses per-cpu tstats.
-        unsafe { bindings::dev_fetch_sw_netstats(self.0.get(), (*dev.as_raw()).__bindgen_anon_2.tstats) }
+        unsafe {
+            bindings::dev_fetch_sw_netstats(self.0.get(), (*dev.as_raw()).__bindgen_anon_2.tstats)
+        }
     }
 
     /// Sets `tx_dropped` to the device's core counter (`DEV_STATS_READ`).
@@ -657,7 +663,11 @@ pub const GSO_MAX_SIZE: u32 = bindings::GSO_MAX_SIZE;
 /// The largest Ethernet MTU (`ETH_MAX_MTU`).
 pub const ETH_MAX_MTU: u32 = bindings::ETH_MAX_MTU;
 /// Default headroom (`NET_SKB_PAD`).
-pub const NET_SKB_PAD: u32 = if bindings::L1_CACHE_BYTES > 32 { bindings::L1_CACHE_BYTES } else { 32 };
+pub const NET_SKB_PAD: u32 = if bindings::L1_CACHE_BYTES > 32 {
+    bindings::L1_CACHE_BYTES
+} else {
+    32
+};
 
 /// A network device driver: its `net_device_ops` and private data.
 ///
@@ -745,7 +755,11 @@ pub trait Driver: Sized + Send + Sync + 'static {
 
     /// `queue_mgmt_ops->ndo_queue_create`: adds a queue and returns its
     /// index. Runs under the device's instance lock.
-    fn queue_create(_dev: &DriverDevice<Self>, _locked: &Locked, _extack: &mut ExtAck) -> Result<u32> {
+    fn queue_create(
+        _dev: &DriverDevice<Self>,
+        _locked: &Locked,
+        _extack: &mut ExtAck,
+    ) -> Result<u32> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -775,12 +789,32 @@ impl<T: Driver> Ops<T> {
     /// Builds the tables from `T`'s implemented callbacks.
     pub const fn new() -> Self {
         let ops = bindings::net_device_ops {
-            ndo_init: if T::HAS_INIT { Some(Adapter::<T>::init) } else { None },
-            ndo_uninit: if T::HAS_UNINIT { Some(Adapter::<T>::uninit) } else { None },
-            ndo_open: if T::HAS_OPEN { Some(Adapter::<T>::open) } else { None },
-            ndo_stop: if T::HAS_STOP { Some(Adapter::<T>::stop) } else { None },
+            ndo_init: if T::HAS_INIT {
+                Some(Adapter::<T>::init)
+            } else {
+                None
+            },
+            ndo_uninit: if T::HAS_UNINIT {
+                Some(Adapter::<T>::uninit)
+            } else {
+                None
+            },
+            ndo_open: if T::HAS_OPEN {
+                Some(Adapter::<T>::open)
+            } else {
+                None
+            },
+            ndo_stop: if T::HAS_STOP {
+                Some(Adapter::<T>::stop)
+            } else {
+                None
+            },
             ndo_start_xmit: Some(Adapter::<T>::start_xmit),
-            ndo_get_iflink: if T::HAS_GET_IFLINK { Some(Adapter::<T>::get_iflink) } else { None },
+            ndo_get_iflink: if T::HAS_GET_IFLINK {
+                Some(Adapter::<T>::get_iflink)
+            } else {
+                None
+            },
             ndo_get_peer_dev: if T::HAS_GET_PEER_DEV {
                 Some(Adapter::<T>::get_peer_dev)
             } else {
@@ -806,8 +840,16 @@ impl<T: Driver> Ops<T> {
             } else {
                 None
             },
-            ndo_bpf: if T::HAS_BPF { Some(Adapter::<T>::bpf) } else { None },
-            ndo_xsk_wakeup: if T::HAS_XSK_WAKEUP { Some(Adapter::<T>::xsk_wakeup) } else { None },
+            ndo_bpf: if T::HAS_BPF {
+                Some(Adapter::<T>::bpf)
+            } else {
+                None
+            },
+            ndo_xsk_wakeup: if T::HAS_XSK_WAKEUP {
+                Some(Adapter::<T>::xsk_wakeup)
+            } else {
+                None
+            },
             ndo_features_check: if T::FEATURES_PASSTHRU {
                 Some(bindings::passthru_features_check)
             } else {
@@ -826,11 +868,17 @@ impl<T: Driver> Ops<T> {
             ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
         };
         // SAFETY: All-zero is a valid `ethtool_ops`.
-        let mut eops: bindings::ethtool_ops = unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
+        let mut eops: bindings::ethtool_ops =
+            unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
         if T::HAS_GET_DRVINFO {
             eops.get_drvinfo = Some(Adapter::<T>::get_drvinfo);
         }
-        Self(Opaque::new(ops), Opaque::new(qops), Opaque::new(eops), PhantomData)
+        Self(
+            Opaque::new(ops),
+            Opaque::new(qops),
+            Opaque::new(eops),
+            PhantomData,
+        )
     }
 
     /// Installs the tables on a device being set up.
@@ -899,7 +947,8 @@ impl<T: Driver> Adapter<T> {
         // lock again nests and costs no more than the C `rcu_dereference`.
         let rcu = rcu::read_lock();
         // SAFETY: Called by the core on one of `T`'s devices.
-        let peer = T::get_peer_dev(unsafe { Self::dev(dev) }, &rcu).map_or(ptr::null_mut(), Device::as_raw);
+        let peer = T::get_peer_dev(unsafe { Self::dev(dev) }, &rcu)
+            .map_or(ptr::null_mut(), Device::as_raw);
         drop(rcu);
         peer
     }
@@ -936,19 +985,29 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::set_rx_mode_async(unsafe { Self::dev(dev) }).map(|()| 0))
     }
 
-    unsafe extern "C" fn bpf(dev: *mut bindings::net_device, cmd: *mut bindings::netdev_bpf) -> c_int {
+    unsafe extern "C" fn bpf(
+        dev: *mut bindings::net_device,
+        cmd: *mut bindings::netdev_bpf,
+    ) -> c_int {
         // SAFETY: `cmd` is valid for the call; `NetdevBpf` is transparent.
         let cmd = unsafe { &mut *cmd.cast::<NetdevBpf>() };
         // SAFETY: Called by the core on one of `T`'s devices.
         from_result(|| T::bpf(unsafe { Self::dev(dev) }, cmd).map(|()| 0))
     }
 
-    unsafe extern "C" fn xsk_wakeup(dev: *mut bindings::net_device, queue_id: u32, flags: u32) -> c_int {
+    unsafe extern "C" fn xsk_wakeup(
+        dev: *mut bindings::net_device,
+        queue_id: u32,
+        flags: u32,
+    ) -> c_int {
         // SAFETY: Called by the core on one of `T`'s devices.
         from_result(|| T::xsk_wakeup(unsafe { Self::dev(dev) }, queue_id, flags).map(|()| 0))
     }
 
-    unsafe extern "C" fn get_drvinfo(dev: *mut bindings::net_device, info: *mut bindings::ethtool_drvinfo) {
+    unsafe extern "C" fn get_drvinfo(
+        dev: *mut bindings::net_device,
+        info: *mut bindings::ethtool_drvinfo,
+    ) {
         // SAFETY: `info` is valid and ours for the call.
         let info = unsafe { DrvInfo::from_raw(info) };
         // SAFETY: Called by the core on one of `T`'s devices.
@@ -964,7 +1023,11 @@ impl<T: Driver> Adapter<T> {
         from_result(|| {
             // SAFETY: Called by the core on one of `T`'s devices.
             // SAFETY: `ndo_queue_create` runs under the instance lock.
-            let id = T::queue_create(unsafe { Self::dev(dev) }, unsafe { Locked::assume_held() }, extack)?;
+            let id = T::queue_create(
+                unsafe { Self::dev(dev) },
+                unsafe { Locked::assume_held() },
+                extack,
+            )?;
             Ok(id as c_int)
         })
     }
@@ -1047,11 +1110,10 @@ impl DevicePtr {
 }
 
 /// Looks up a device by ifindex in `net` (`__dev_get_by_index`).
-pub fn get_by_index<'a>(rtnl: &'a Rtnl, net: *mut bindings::net, ifindex: u32) -> Option<&'a Device> {
-    let _ = rtnl;
-    // SAFETY: RTNL is held, which keeps the returned device alive; `net` is a
-    // live namespace (the caller's).
-    let p = unsafe { bindings::__dev_get_by_index(net, ifindex as c_int) };
+pub fn get_by_index<'a>(_rtnl: &'a Rtnl, net: Net, ifindex: u32) -> Option<&'a Device> {
+    // SAFETY: RTNL is held, which keeps the returned device alive; `Net`
+    // only holds live namespaces.
+    let p = unsafe { bindings::__dev_get_by_index(net.as_raw(), ifindex as c_int) };
     // SAFETY: Non-null results are registered devices, valid under RTNL.
     (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
 }
@@ -1074,7 +1136,9 @@ pub fn lockdep_set_classes(dev: &Device) {
 ///
 /// `dev` must be a device of `T`, and the caller in an RCU read section.
 #[doc(hidden)]
-pub unsafe fn get_peer_dev_raw<T: Driver>(dev: *mut bindings::net_device) -> *mut bindings::net_device {
+pub unsafe fn get_peer_dev_raw<T: Driver>(
+    dev: *mut bindings::net_device,
+) -> *mut bindings::net_device {
     // SAFETY: Per the function's contract.
     unsafe { Adapter::<T>::get_peer_dev(dev) }
 }

@@ -221,7 +221,9 @@ impl Mprog {
         // SAFETY: `entry` is in our bundle, RTNL is held; the program (and
         // link) references are valid and transferred on success.
         to_result(unsafe {
-            bindings::bpf_mprog_attach(entry, &mut new, prog, link, replace, flags, id_or_fd, revision)
+            bindings::bpf_mprog_attach(
+                entry, &mut new, prog, link, replace, flags, id_or_fd, revision,
+            )
         })?;
         self.publish(rtnl, entry, new);
         Ok(())
@@ -239,7 +241,9 @@ impl Mprog {
         let entry = self.fetch(rtnl, false).ok_or(ENOENT)?;
         let mut new: Entry = ptr::null_mut();
         // SAFETY: As for `attach_raw`.
-        to_result(unsafe { bindings::bpf_mprog_detach(entry, &mut new, prog, link, flags, id_or_fd, revision) })?;
+        to_result(unsafe {
+            bindings::bpf_mprog_detach(entry, &mut new, prog, link, flags, id_or_fd, revision)
+        })?;
         // SAFETY: `new` is in our bundle.
         if unsafe { bindings::bpf_mprog_total(new) } == 0 {
             new = ptr::null_mut();
@@ -255,7 +259,9 @@ impl Mprog {
     /// Detaches every program and link (`ndo_uninit`): programs are put,
     /// links are left without a device.
     pub fn release_all<T: MprogDriver>(&self, rtnl: &Rtnl) {
-        let Some(entry) = self.fetch(rtnl, false) else { return };
+        let Some(entry) = self.fetch(rtnl, false) else {
+            return;
+        };
         self.update(rtnl, ptr::null_mut());
         // SAFETY: FFI call; may sleep.
         unsafe { bindings::synchronize_rcu() };
@@ -289,8 +295,13 @@ pub trait MprogDriver: Driver {
 
     /// Resolves the device an attach, detach, query or link create of
     /// `attach_type` on `ifindex` in `net` targets, with the driver's rules.
-    fn target<'a>(rtnl: &'a Rtnl, net: Net, ifindex: u32, attach_type: u32, which: Which)
-        -> Result<&'a DriverDevice<Self>>;
+    fn target<'a>(
+        rtnl: &'a Rtnl,
+        net: Net,
+        ifindex: u32,
+        attach_type: u32,
+        which: Which,
+    ) -> Result<&'a DriverDevice<Self>>;
 
     /// Prints the link's `fdinfo` lines.
     fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: u32);
@@ -351,15 +362,20 @@ impl<T: MprogDriver> DevLink<T> {
     unsafe extern "C" fn release(link: *mut bindings::bpf_link) {
         let rtnl = Rtnl::lock();
         // SAFETY: The BPF core calls this on a live `DevLink<T>`.
-        let this = unsafe { &mut *Self::from_link(link) };
-        if this.dev.is_null() {
+        let this = unsafe { Self::from_link(link) };
+        // SAFETY: `dev` is only accessed under RTNL, which we hold.
+        let dev = unsafe { (*this).dev };
+        if dev.is_null() {
             return;
         }
         // SAFETY: Non-NULL `dev` is a live device of `T` (type invariant).
-        let dev = unsafe { DriverDevice::<T>::from_raw(this.dev) };
-        let r = T::mprog(dev.data()).detach_raw(&rtnl, this.link.prog, link, 0, 0, 0);
+        let dev = unsafe { DriverDevice::<T>::from_raw(dev) };
+        // SAFETY: The link is live; its program is only replaced under RTNL.
+        let prog = unsafe { (*link).prog };
+        let r = T::mprog(dev.data()).detach_raw(&rtnl, prog, link, 0, 0, 0);
         if r.is_ok() {
-            this.dev = ptr::null_mut();
+            // SAFETY: Under RTNL, see above.
+            unsafe { (*this).dev = ptr::null_mut() };
         }
         crate::warn_on!(r.is_err());
     }
@@ -384,31 +400,46 @@ impl<T: MprogDriver> DevLink<T> {
         let rtnl = Rtnl::lock();
         // SAFETY: The BPF core calls this on a live `DevLink<T>`, with a
         // referenced `nprog` that we consume on success.
-        let this = unsafe { &mut *Self::from_link(link) };
+        let this = unsafe { Self::from_link(link) };
         from_result(|| {
-            if this.dev.is_null() {
+            // SAFETY: `dev` is only accessed under RTNL, which we hold.
+            let dev = unsafe { (*this).dev };
+            if dev.is_null() {
                 return Err(ENOLINK);
             }
-            if !oprog.is_null() && this.link.prog != oprog {
+            // SAFETY: The program pointer is only replaced under RTNL.
+            let old = unsafe { (*link).prog };
+            if !oprog.is_null() && old != oprog {
                 return Err(EPERM);
             }
-            let old = this.link.prog;
             if old == nprog {
                 // SAFETY: We own the `nprog` reference.
                 unsafe { bindings::bpf_prog_put(nprog) };
                 return Ok(0);
             }
             // SAFETY: Non-NULL `dev` is a live device of `T`.
-            let dev = unsafe { DriverDevice::<T>::from_raw(this.dev) };
+            let dev = unsafe { DriverDevice::<T>::from_raw(dev) };
             let mprog = T::mprog(dev.data());
             let entry = mprog.fetch(&rtnl, false).ok_or(ENOENT)?;
             let mut new: Entry = ptr::null_mut();
             // SAFETY: `old` is attached through this link; a replace in place.
             to_result(unsafe {
-                bindings::bpf_mprog_attach(entry, &mut new, nprog, link, old, F_REPLACE | F_ID, (*(*old).aux).id, 0)
+                bindings::bpf_mprog_attach(
+                    entry,
+                    &mut new,
+                    nprog,
+                    link,
+                    old,
+                    F_REPLACE | F_ID,
+                    (*(*old).aux).id,
+                    0,
+                )
             })?;
             crate::warn_on!(entry != new);
-            this.link.prog = nprog;
+            // SAFETY: `prog` is a valid, aligned pointer field of the live
+            // link; others read it locklessly, hence the atomic exchange
+            // (`xchg` in C).
+            unsafe { AtomicPtr::from_ptr(&raw mut (*link).prog).swap(nprog, Ordering::AcqRel) };
             // SAFETY: The link's reference to `old` ends here; `entry` is ours.
             unsafe {
                 bindings::bpf_prog_put(old);
@@ -418,13 +449,19 @@ impl<T: MprogDriver> DevLink<T> {
         })
     }
 
-    unsafe extern "C" fn show_fdinfo(link: *const bindings::bpf_link, seq: *mut bindings::seq_file) {
+    unsafe extern "C" fn show_fdinfo(
+        link: *const bindings::bpf_link,
+        seq: *mut bindings::seq_file,
+    ) {
         let ifindex = Self::ifindex(link);
         // SAFETY: `seq` is valid and ours for the call; `link` is live.
         unsafe { T::link_show_fdinfo(SeqFile::from_raw(seq), ifindex, (*link).attach_type) }
     }
 
-    unsafe extern "C" fn fill_link_info(link: *const bindings::bpf_link, info: *mut bindings::bpf_link_info) -> c_int {
+    unsafe extern "C" fn fill_link_info(
+        link: *const bindings::bpf_link,
+        info: *mut bindings::bpf_link_info,
+    ) -> c_int {
         let ifindex = Self::ifindex(link);
         // SAFETY: `info` is valid and ours for the call; `link` is live.
         unsafe { T::link_fill_info(&mut *info.cast::<LinkInfo>(), ifindex, (*link).attach_type) };
@@ -460,7 +497,10 @@ impl LinkInfo {
 ///
 /// `attr` and `prog` must be the valid arguments of a `BPF_PROG_ATTACH`; on
 /// success the program reference is consumed.
-pub unsafe fn prog_attach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog: *mut bindings::bpf_prog) -> c_int {
+pub unsafe fn prog_attach<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    prog: *mut bindings::bpf_prog,
+) -> c_int {
     // SAFETY: Per the function's contract.
     let (attr, prog) = unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog)) };
     let rtnl = Rtnl::lock();
@@ -472,7 +512,9 @@ pub unsafe fn prog_attach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog:
         let a5 = unsafe { &a.__bindgen_anon_5 };
         let replace = if a5.attach_flags & F_REPLACE != 0 {
             // SAFETY: `prog` is valid.
-            Some(ProgRef::get_type(a5.replace_bpf_fd, unsafe { (*prog.as_raw()).type_ })?)
+            Some(ProgRef::get_type(a5.replace_bpf_fd, unsafe {
+                (*prog.as_raw()).type_
+            })?)
         } else {
             None
         };
@@ -495,7 +537,10 @@ pub unsafe fn prog_attach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog:
 /// # Safety
 ///
 /// `attr` must be valid; `prog` NULL or a valid program.
-pub unsafe fn prog_detach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog: *mut bindings::bpf_prog) -> c_int {
+pub unsafe fn prog_detach<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    prog: *mut bindings::bpf_prog,
+) -> c_int {
     // SAFETY: Per the function's contract.
     let attr = unsafe { &*attr.cast::<Attr>() };
     let rtnl = Rtnl::lock();
@@ -522,7 +567,10 @@ pub unsafe fn prog_detach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog:
 /// # Safety
 ///
 /// `attr` must be valid and `uattr` the user pointer it was copied from.
-pub unsafe fn prog_query<T: MprogDriver>(attr: *const bindings::bpf_attr, uattr: *mut bindings::bpf_attr) -> c_int {
+pub unsafe fn prog_query<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    uattr: *mut bindings::bpf_attr,
+) -> c_int {
     // SAFETY: Per the function's contract.
     let a = unsafe { &*attr.cast::<Attr>() };
     let rtnl = Rtnl::lock();
@@ -541,7 +589,10 @@ pub unsafe fn prog_query<T: MprogDriver>(attr: *const bindings::bpf_attr, uattr:
 /// # Safety
 ///
 /// As for [`prog_attach`].
-pub unsafe fn link_attach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog: *mut bindings::bpf_prog) -> c_int {
+pub unsafe fn link_attach<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    prog: *mut bindings::bpf_prog,
+) -> c_int {
     // SAFETY: Per the function's contract.
     let a = unsafe { &*attr.cast::<Attr>() };
     let rtnl = Rtnl::lock();
@@ -575,9 +626,16 @@ pub unsafe fn link_attach<T: MprogDriver>(attr: *const bindings::bpf_attr, prog:
         // SAFETY: Reading the `BPF_LINK_CREATE` union member.
         let (flags, rel, rev) = unsafe {
             let lc = &a.raw().link_create;
-            (lc.flags, lc.__bindgen_anon_3.netkit.__bindgen_anon_1.relative_fd, lc.__bindgen_anon_3.netkit.expected_revision)
+            (
+                lc.flags,
+                lc.__bindgen_anon_3.netkit.__bindgen_anon_1.relative_fd,
+                lc.__bindgen_anon_3.netkit.expected_revision,
+            )
         };
-        if let Err(e) = dev.mprog().attach_raw(&rtnl, prog, l, ptr::null_mut(), flags, rel, rev) {
+        if let Err(e) = dev
+            .mprog()
+            .attach_raw(&rtnl, prog, l, ptr::null_mut(), flags, rel, rev)
+        {
             // SAFETY: The link is primed but not attached: clean it up, which
             // deallocates it.
             unsafe {

@@ -41,12 +41,17 @@ impl<T: Notifier> Block<T> {
     /// A block calling `T::event`.
     pub const fn new() -> Self {
         // SAFETY: All-zero is a valid, unlinked block.
-        let mut b: bindings::notifier_block = unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
+        let mut b: bindings::notifier_block =
+            unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
         b.notifier_call = Some(Self::call);
         Self(Opaque::new(b), PhantomData)
     }
 
-    unsafe extern "C" fn call(_nb: *mut bindings::notifier_block, event: c_ulong, ptr: *mut c_void) -> c_int {
+    unsafe extern "C" fn call(
+        _nb: *mut bindings::notifier_block,
+        event: c_ulong,
+        ptr: *mut c_void,
+    ) -> c_int {
         // SAFETY: Netdevice notifiers get a `netdev_notifier_info` and run
         // under RTNL.
         let (rtnl, dev) = unsafe {

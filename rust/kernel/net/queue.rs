@@ -74,7 +74,13 @@ pub fn leasee<'a>(dev: &'a Device, _lock: &Locked, index: u32) -> Option<&'a Dev
     let mut d = dev.as_raw();
     let mut i = index;
     // SAFETY: `index` is a valid queue of `dev`, whose ops lock is held.
-    let q = unsafe { bindings::__netif_get_rx_queue_lease(&mut d, &mut i, bindings::netif_lease_dir_NETIF_PHYS_TO_VIRT) };
+    let q = unsafe {
+        bindings::__netif_get_rx_queue_lease(
+            &mut d,
+            &mut i,
+            bindings::netif_lease_dir_NETIF_PHYS_TO_VIRT,
+        )
+    };
     if q.is_null() || d == dev.as_raw() {
         return None;
     }

@@ -215,7 +215,11 @@ impl<'a> Attrs<'a> {
     /// `tb` must be NULL or point to `len` entries, each NULL or a valid
     /// attribute, valid for `'a`.
     pub unsafe fn from_raw(tb: *const *mut bindings::nlattr, len: usize) -> Self {
-        Self { tb, len, _p: PhantomData }
+        Self {
+            tb,
+            len,
+            _p: PhantomData,
+        }
     }
 
     /// Whether there is no table (no `IFLA_INFO_DATA`).
@@ -257,9 +261,14 @@ pub struct PeerAttrs {
 impl PeerAttrs {
     /// Parses the peer info nested in `attr`.
     pub fn parse(attr: &Attr, extack: &mut ExtAck) -> Result<Self> {
-        let mut this = Self { tb: [ptr::null_mut(); bindings::IFLA_MAX as usize + 1], ifi_index: 0 };
+        let mut this = Self {
+            tb: [ptr::null_mut(); bindings::IFLA_MAX as usize + 1],
+            ifi_index: 0,
+        };
         // SAFETY: `tb` has `IFLA_MAX + 1` entries, `attr` and `extack` are valid.
-        to_result(unsafe { bindings::rtnl_nla_parse_ifinfomsg(this.tb.as_mut_ptr(), attr.0.get(), extack.0) })?;
+        to_result(unsafe {
+            bindings::rtnl_nla_parse_ifinfomsg(this.tb.as_mut_ptr(), attr.0.get(), extack.0)
+        })?;
         this.ifi_index = attr.ifinfomsg().ifi_index;
         Ok(this)
     }
@@ -364,7 +373,14 @@ pub struct Msg(Opaque<bindings::sk_buff>);
 impl Msg {
     fn put(&mut self, ty: u32, data: &[u8]) -> Result {
         // SAFETY: `self` is the message being built; `data` is valid.
-        let r = unsafe { bindings::nla_put(self.0.get(), ty as c_int, data.len() as c_int, data.as_ptr().cast()) };
+        let r = unsafe {
+            bindings::nla_put(
+                self.0.get(),
+                ty as c_int,
+                data.len() as c_int,
+                data.as_ptr().cast(),
+            )
+        };
         if r != 0 {
             return Err(EMSGSIZE);
         }
@@ -393,8 +409,12 @@ pub const fn nla_total_size(payload: usize) -> usize {
     (hdr + payload + 3) & !3
 }
 
-/// A network namespace handle (`struct net *`), valid for the call it is
-/// given in.
+/// A network namespace handle (`struct net *`).
+///
+/// # Invariants
+///
+/// The namespace is live for the call it is obtained in (that of a device,
+/// the caller's, or one the core hands to a callback).
 #[derive(Clone, Copy)]
 pub struct Net(*mut bindings::net);
 
@@ -405,7 +425,7 @@ impl Net {
     }
 
     /// The caller's namespace (`current->nsproxy->net_ns`).
-    pub fn current() -> Self {
+    pub(crate) fn current() -> Self {
         // SAFETY: `current` is valid and, in syscall context, has an nsproxy.
         Self(unsafe { (*(*bindings::get_current()).nsproxy).net_ns })
     }
@@ -490,11 +510,15 @@ impl<'a, T: LinkOps> NewDevice<'a, T> {
         unsafe { DriverDevice::from_raw(self.dev) }
     }
 
-
     /// Sets the name (may be a `%d` template).
     pub fn set_name(&mut self, name: &IfName) {
         // SAFETY: The device is ours; `name` is NUL-terminated within IFNAMSIZ.
-        unsafe { (*self.dev).name.as_mut_ptr().copy_from(name.0.as_ptr().cast(), name.0.len()) };
+        unsafe {
+            (*self.dev)
+                .name
+                .as_mut_ptr()
+                .copy_from(name.0.as_ptr().cast(), name.0.len())
+        };
     }
 
     /// Sets the ifindex to register with.
@@ -547,7 +571,10 @@ impl UnregisterList<'_> {
 /// (`unregister_netdevice_many`).
 pub fn unregister_many(rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
     let _ = rtnl;
-    let mut head = bindings::list_head { next: ptr::null_mut(), prev: ptr::null_mut() };
+    let mut head = bindings::list_head {
+        next: ptr::null_mut(),
+        prev: ptr::null_mut(),
+    };
     let hp = &raw mut head;
     // SAFETY: `head` is a valid list head on our stack.
     unsafe { bindings::INIT_LIST_HEAD(hp) };
@@ -559,7 +586,9 @@ pub fn unregister_many(rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
 /// Announces a newly registered device (`rtnl_configure_link`).
 pub fn configure_link(_rtnl: &Rtnl, dev: &Device) -> Result {
     // SAFETY: `dev` is registered and RTNL is held.
-    to_result(unsafe { bindings::rtnl_configure_link(dev.as_raw(), ptr::null_mut(), 0, ptr::null_mut()) })
+    to_result(unsafe {
+        bindings::rtnl_configure_link(dev.as_raw(), ptr::null_mut(), 0, ptr::null_mut())
+    })
 }
 
 /// Unregisters a registered device right away (`unregister_netdevice`).
@@ -641,7 +670,12 @@ pub trait LinkOps: Driver {
     ) -> Result;
 
     /// `dellink`: queues `dev` and its (already unpaired) peer.
-    fn dellink(rtnl: &Rtnl, dev: &DriverDevice<Self>, peer: Option<&DriverDevice<Self>>, list: &mut UnregisterList<'_>);
+    fn dellink(
+        rtnl: &Rtnl,
+        dev: &DriverDevice<Self>,
+        peer: Option<&DriverDevice<Self>>,
+        list: &mut UnregisterList<'_>,
+    );
 
     /// `changelink`.
     fn changelink(
@@ -692,7 +726,11 @@ pub trait LinkOps: Driver {
             )
         };
         let dev = crate::error::from_err_ptr(dev)?;
-        Ok(NewDevice { dev, owned: true, _p: PhantomData })
+        Ok(NewDevice {
+            dev,
+            owned: true,
+            _p: PhantomData,
+        })
     }
 }
 
@@ -708,22 +746,47 @@ impl<T: LinkOps> LinkOpsTable<T> {
     /// Builds the table from `T`'s callbacks.
     pub const fn new() -> Self {
         // SAFETY: All-zero is a valid, empty `rtnl_link_ops`.
-        let mut o: bindings::rtnl_link_ops = unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
+        let mut o: bindings::rtnl_link_ops =
+            unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
         o.kind = crate::str::as_char_ptr_in_const_context(T::KIND);
         o.priv_size = core::mem::size_of::<T::Priv>();
-        o.alloc = if T::HAS_ALLOC_QUEUES { Some(LinkAdapter::<T>::alloc) } else { None };
+        o.alloc = if T::HAS_ALLOC_QUEUES {
+            Some(LinkAdapter::<T>::alloc)
+        } else {
+            None
+        };
         o.setup = Some(LinkAdapter::<T>::setup);
         o.peer_type = T::PEER_TYPE;
         o.maxtype = T::MAX_TYPE;
         assert!(T::POLICY.len() == T::MAX_TYPE as usize + 1);
         o.policy = T::POLICY.as_ptr();
-        o.validate = if T::HAS_VALIDATE { Some(LinkAdapter::<T>::validate) } else { None };
+        o.validate = if T::HAS_VALIDATE {
+            Some(LinkAdapter::<T>::validate)
+        } else {
+            None
+        };
         o.newlink = Some(LinkAdapter::<T>::newlink);
         o.dellink = Some(LinkAdapter::<T>::dellink);
-        o.changelink = if T::HAS_CHANGELINK { Some(LinkAdapter::<T>::changelink) } else { None };
-        o.get_size = if T::HAS_GET_SIZE { Some(LinkAdapter::<T>::get_size) } else { None };
-        o.fill_info = if T::HAS_FILL_INFO { Some(LinkAdapter::<T>::fill_info) } else { None };
-        o.get_link_net = if T::HAS_GET_LINK_NET { Some(LinkAdapter::<T>::get_link_net) } else { None };
+        o.changelink = if T::HAS_CHANGELINK {
+            Some(LinkAdapter::<T>::changelink)
+        } else {
+            None
+        };
+        o.get_size = if T::HAS_GET_SIZE {
+            Some(LinkAdapter::<T>::get_size)
+        } else {
+            None
+        };
+        o.fill_info = if T::HAS_FILL_INFO {
+            Some(LinkAdapter::<T>::fill_info)
+        } else {
+            None
+        };
+        o.get_link_net = if T::HAS_GET_LINK_NET {
+            Some(LinkAdapter::<T>::get_link_net)
+        } else {
+            None
+        };
         Self(Opaque::new(o), PhantomData)
     }
 }
@@ -793,9 +856,18 @@ impl<T: LinkOps> LinkAdapter<T> {
     ) -> c_int {
         // SAFETY: `newlink` runs under RTNL with an unregistered device of
         // `T` that the core frees on failure, valid params and extack.
-        let (rtnl, params, extack) =
-            unsafe { (Rtnl::assume_held(), NewLinkParams(&*params), &mut ExtAck::from_raw(extack)) };
-        let dev = NewDevice { dev, owned: false, _p: PhantomData };
+        let (rtnl, params, extack) = unsafe {
+            (
+                Rtnl::assume_held(),
+                NewLinkParams(&*params),
+                &mut ExtAck::from_raw(extack),
+            )
+        };
+        let dev = NewDevice {
+            dev,
+            owned: false,
+            _p: PhantomData,
+        };
         from_result(|| T::newlink(rtnl, dev, &params, extack).map(|()| 0))
     }
 
@@ -830,11 +902,19 @@ impl<T: LinkOps> LinkAdapter<T> {
         T::get_size(unsafe { DriverDevice::from_raw(dev) })
     }
 
-    unsafe extern "C" fn fill_info(skb: *mut bindings::sk_buff, dev: *const bindings::net_device) -> c_int {
+    unsafe extern "C" fn fill_info(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+    ) -> c_int {
         // SAFETY: Called under RTNL on a device of `T`, with the message
         // being built.
-        let (rtnl, dev, msg) =
-            unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev), &mut *skb.cast::<Msg>()) };
+        let (rtnl, dev, msg) = unsafe {
+            (
+                Rtnl::assume_held(),
+                DriverDevice::<T>::from_raw(dev),
+                &mut *skb.cast::<Msg>(),
+            )
+        };
         from_result(|| T::fill_info(rtnl, dev, msg).map(|()| 0))
     }
 

@@ -133,7 +133,13 @@ impl SkBuff {
     #[inline(always)]
     pub fn set_dev(&mut self, dev: &Device) {
         // SAFETY: The skb is valid and owned.
-        unsafe { (*self.raw()).__bindgen_anon_1.__bindgen_anon_1.__bindgen_anon_1.dev = dev.as_raw() };
+        unsafe {
+            (*self.raw())
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .dev = dev.as_raw()
+        };
     }
 
     /// Pulls the Ethernet header and updates the checksum
