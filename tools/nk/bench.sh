@@ -18,19 +18,24 @@ for i in $impls; do IMPL=$i "$NK_REPO/tools/nk/kernel.sh"; done
 
 out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
-for mode in $modes; do
-	for i in $impls; do
-		dir=$out/$i-$mode
-		mkdir -p "$dir"
-		nk_say "bench: $i kernel, $mode clock"
-		flag=
-		[ "$mode" = icount ] && flag=--icount
-		# veth and loopback are measured once, on the first kernel.
-		others=0
-		[ "$i" = "${impls%% *}" ] && others=1
-		NK_RUN_DIR=$dir IMPL=$i NK_BENCH_OTHERS=$others \
-			"$NK_REPO/tools/nk/vm.sh" $flag -- "$NK_REPO/tools/nk/guest/bench.sh" ||
-			nk_die "bench: run failed ($i, $mode); console log $dir/console.log"
+runs=${NK_BENCH_RUNS:-5}
+# Kernels alternate run by run (one boot per run), so slow drifts of the host
+# hit both alike. veth and loopback are measured on the first kernel only.
+for r in $(seq "$runs"); do
+	for mode in $modes; do
+		for i in $impls; do
+			dir=$out/$i-$mode
+			mkdir -p "$dir/run$r"
+			nk_say "bench: run $r/$runs, $i kernel, $mode clock"
+			flag=
+			[ "$mode" = icount ] && flag=--icount
+			others=0
+			[ "$i" = "${impls%% *}" ] && others=1
+			NK_RUN_DIR=$dir/run$r IMPL=$i NK_BENCH_OTHERS=$others NK_BENCH_RUNS=1 \
+				"$NK_REPO/tools/nk/vm.sh" $flag -- "$NK_REPO/tools/nk/guest/bench.sh" ||
+				nk_die "bench: run failed ($i, $mode); console log $dir/run$r/console.log"
+			cat "$dir/run$r/bench.txt" >>"$dir/bench.txt"
+		done
 	done
 done
 python3 "$NK_REPO/tools/nk/bench-report.py" "$out"

@@ -69,7 +69,9 @@ const _: () = assert!(
         && REDIRECT == bindings::tcx_action_base_TCX_REDIRECT as i32
 );
 
-/// Private data of a netkit device.
+/// Private data of a netkit device; `repr(C)` keeps the fast-path fields
+/// together at the start, as the C driver's cacheline groups do.
+#[repr(C)]
 #[pin_data]
 struct Netkit {
     // Fast path.
