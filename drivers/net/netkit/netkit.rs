@@ -11,7 +11,7 @@ use kernel::{
     net::{
         dev::{
             self, features as f, flags, priv_flags as pf, BpfCommand, Device, DevicePtr, Driver,
-            DriverDevice, Locked, NetdevBpf, SetupDevice, SockAddr, Stats64, TxStatus,
+            DriverDevice, Locked, NetdevBpf, RcuHeld, SetupDevice, SockAddr, Stats64, TxStatus,
         },
         ethtool::DrvInfo,
         mprog::{self, LinkInfo, Mprog, MprogDriver, Which},
@@ -267,7 +267,7 @@ impl Driver for Netkit {
         dev.data().peer.get(&rcu).map_or(0, Device::ifindex)
     }
 
-    fn get_peer_dev<'a>(dev: &'a NkDev, rcu: &'a rcu::Guard) -> Option<&'a Device> {
+    fn get_peer_dev<'a>(dev: &'a NkDev, rcu: &'a RcuHeld) -> Option<&'a Device> {
         dev.data().peer.get(rcu)
     }
 

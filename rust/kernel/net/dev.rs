@@ -25,6 +25,31 @@ use core::{
     sync::atomic::{AtomicPtr, Ordering},
 };
 
+/// Proof of an RCU read-side critical section.
+pub trait RcuRead {}
+
+impl RcuRead for rcu::Guard {}
+
+/// An RCU read-side critical section the core entered before calling a
+/// driver (e.g. `ndo_get_peer_dev`): no need to take the lock again.
+pub struct RcuHeld(NotThreadSafe);
+
+impl RcuRead for RcuHeld {}
+
+impl RcuHeld {
+    /// # Safety
+    ///
+    /// The caller must be in an RCU read-side critical section for `'a`.
+    unsafe fn assume<'a>() -> &'a RcuHeld {
+        static TOKEN: RcuHeldToken = RcuHeldToken(RcuHeld(NotThreadSafe));
+        &TOKEN.0
+    }
+}
+
+struct RcuHeldToken(RcuHeld);
+// SAFETY: The token carries no data.
+unsafe impl Sync for RcuHeldToken {}
+
 /// Flags of `net_device::flags` (`IFF_*`).
 pub mod flags {
     /// Interface is administratively up.
@@ -719,7 +744,7 @@ pub trait Driver: Sized + Send + Sync + 'static {
     }
 
     /// `ndo_get_peer_dev`, called under RCU.
-    fn get_peer_dev<'a>(_dev: &'a DriverDevice<Self>, _rcu: &'a rcu::Guard) -> Option<&'a Device> {
+    fn get_peer_dev<'a>(_dev: &'a DriverDevice<Self>, _rcu: &'a RcuHeld) -> Option<&'a Device> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -943,14 +968,10 @@ impl<T: Driver> Adapter<T> {
     }
 
     unsafe extern "C" fn get_peer_dev(dev: *mut bindings::net_device) -> *mut bindings::net_device {
-        // SAFETY: `ndo_get_peer_dev` is called under RCU: taking the read
-        // lock again nests and costs no more than the C `rcu_dereference`.
-        let rcu = rcu::read_lock();
-        // SAFETY: Called by the core on one of `T`'s devices.
-        let peer = T::get_peer_dev(unsafe { Self::dev(dev) }, &rcu)
-            .map_or(ptr::null_mut(), Device::as_raw);
-        drop(rcu);
-        peer
+        // SAFETY: `ndo_get_peer_dev` is called under RCU (`skb_do_redirect`
+        // from a BPF program's context) on one of `T`'s devices.
+        let (rcu, dev) = unsafe { (RcuHeld::assume(), Self::dev(dev)) };
+        T::get_peer_dev(dev, rcu).map_or(ptr::null_mut(), Device::as_raw)
     }
 
     unsafe extern "C" fn get_stats64(
@@ -1072,7 +1093,7 @@ impl DevicePtr {
 
     /// Loads the pointer under RCU (`rcu_dereference`).
     #[inline(always)]
-    pub fn get<'a>(&self, _rcu: &'a rcu::Guard) -> Option<&'a Device> {
+    pub fn get<'a>(&self, _rcu: &'a impl RcuRead) -> Option<&'a Device> {
         // Relaxed: the address dependency orders the reads, as in `rcu_dereference`.
         let p = self.0.load(Ordering::Relaxed);
         // SAFETY: By the type invariant a non-null pointer is valid until a

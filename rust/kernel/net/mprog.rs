@@ -12,13 +12,12 @@ use crate::{
     error::{from_result, to_result, Result},
     ffi::{c_int, c_void},
     net::{
-        dev::{Device, Driver, DriverDevice},
+        dev::{Device, Driver, DriverDevice, RcuRead},
         rtnl::{Net, Rtnl},
         skbuff::SkBuff,
     },
     prelude::*,
     seq_file::SeqFile,
-    sync::rcu,
     types::Opaque,
 };
 use core::{
@@ -155,7 +154,7 @@ impl Mprog {
     /// Runs the attached programs on `skb` until one returns other than
     /// `next`; returns `default` when none is attached.
     #[inline(always)]
-    pub fn run(&self, _rcu: &rcu::Guard, skb: &mut SkBuff, default: i32, next: i32) -> i32 {
+    pub fn run(&self, _rcu: &impl RcuRead, skb: &mut SkBuff, default: i32, next: i32) -> i32 {
         let entry = self.active.load(Ordering::Relaxed);
         if entry.is_null() {
             return default;

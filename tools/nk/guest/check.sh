@@ -48,6 +48,12 @@ selected() {
 	[ -z "${T:-}" ] || echo "$1" | grep -qE -- "$T"
 }
 
+# Reports from boot (before any suite ran) are kept apart from those the
+# suites cause: `vm.dmesg_boot` and `vm.dmesg_clean`.
+# The ring buffer is cleared, so later checks see only what came after.
+dmesg -c >"$NK_RUN/dmesg.boot"
+"$NK_REPO/tools/nk/guest/dmesg-check.sh" "$NK_RUN/dmesg.boot" >/tmp/dmesg.boot.bad
+
 # After each suite: did it leave a splat in dmesg?
 check_dmesg() {
 	dmesg >/tmp/dmesg.now
@@ -143,6 +149,13 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 		dmesg_bad=kmemleak
 		sed 's/^/# /' /sys/kernel/debug/kmemleak | head -n 100
 	fi
+fi
+if [ -s /tmp/dmesg.boot.bad ]; then
+	echo "# dmesg shows problems during boot, before any suite ran:"
+	sed 's/^/# /' /tmp/dmesg.boot.bad
+	result FAIL vm.dmesg_boot
+else
+	result OK vm.dmesg_boot
 fi
 if [ -z "$dmesg_bad" ]; then
 	result OK vm.dmesg_clean
