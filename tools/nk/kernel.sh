@@ -65,8 +65,10 @@ MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1"
 
 configure() {
 	local stamp=$NK_KBUILD/.nk-config-stamp want
-	# The fragments and this function decide the config.
-	want=$( (cat $FRAGMENTS; declare -f configure) | sha256sum | cut -d' ' -f1)
+	# The fragments, the patches (they add Kconfig symbols, whose defaults
+	# `make` would otherwise apply silently) and this function decide it.
+	want=$( (cat $FRAGMENTS "$NK_REPO"/patches/*.patch; declare -f configure check_config) |
+		sha256sum | cut -d' ' -f1)
 	if [ -f "$NK_KBUILD/.config" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		return 0
 	fi
@@ -77,7 +79,12 @@ configure() {
 		$MAKE defconfig kvm_guest.config &&
 		$NK_KSRC/scripts/kconfig/merge_config.sh -O $NK_KBUILD -m $NK_KBUILD/.config $(echo $FRAGMENTS) &&
 		$MAKE olddefconfig"
-	# Fail loudly when olddefconfig silently drops a symbol we asked for.
+	check_config "after olddefconfig (log: $log)"
+	echo "$want" >"$stamp"
+}
+
+# Fail loudly when a symbol we asked for is not what .config says.
+check_config() {
 	local line missing=
 	for line in $(cat $FRAGMENTS | grep -E '^CONFIG_[A-Z0-9_]+=' || true); do
 		case $line in
@@ -85,8 +92,7 @@ configure() {
 		*) grep -qx "$line" "$NK_KBUILD/.config" || missing="$missing $line" ;;
 		esac
 	done
-	[ -z "$missing" ] || nk_die "config ($IMPL): not in .config after olddefconfig:$missing (log: $log)"
-	echo "$want" >"$stamp"
+	[ -z "$missing" ] || nk_die "config ($IMPL): .config disagrees $1:$missing"
 }
 
 # A new build directory starts as a copy of a finished sibling with the same
@@ -112,5 +118,6 @@ configure
 log=$NK_LOGS/build-$IMPL$NK_KSUF.log
 nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage" "$log" \
 	nk_chroot $MAKE -j"$(nproc)" bzImage
+check_config "after the build"
 grep -E '^CONFIG_NETKIT' "$NK_KBUILD/.config" | sed 's/^/  /' >&2
 nk_say "kernel: $NK_BZIMAGE"
