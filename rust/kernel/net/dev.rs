@@ -810,6 +810,12 @@ pub struct Ops<T: Driver>(
 // SAFETY: The tables are never written after construction.
 unsafe impl<T: Driver> Sync for Ops<T> {}
 
+impl<T: Driver> Default for Ops<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T: Driver> Ops<T> {
     /// Builds the tables from `T`'s implemented callbacks.
     pub const fn new() -> Self {
@@ -932,26 +938,46 @@ impl<T: Driver> Adapter<T> {
         unsafe { DriverDevice::from_raw(dev) }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn init(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: Called by the core on one of `T`'s devices.
         from_result(|| T::init(unsafe { Self::dev(dev) }).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn uninit(dev: *mut bindings::net_device) {
         // SAFETY: `ndo_uninit` is called under RTNL on one of `T`'s devices.
         unsafe { T::uninit(Self::dev(dev), Rtnl::assume_held()) }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: `ndo_open` is called under RTNL on one of `T`'s devices.
         from_result(|| unsafe { T::open(Self::dev(dev), Rtnl::assume_held()) }.map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: `ndo_stop` is called under RTNL on one of `T`'s devices.
         from_result(|| unsafe { T::stop(Self::dev(dev), Rtnl::assume_held()) }.map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn start_xmit(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
@@ -962,11 +988,19 @@ impl<T: Driver> Adapter<T> {
         T::start_xmit(skb, unsafe { Self::dev(dev) }) as bindings::netdev_tx_t
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn get_iflink(dev: *const bindings::net_device) -> c_int {
         // SAFETY: Called by the core on one of `T`'s devices.
         T::get_iflink(unsafe { Self::dev(dev) })
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn get_peer_dev(dev: *mut bindings::net_device) -> *mut bindings::net_device {
         // SAFETY: `ndo_get_peer_dev` is called under RCU (`skb_do_redirect`
         // from a BPF program's context) on one of `T`'s devices.
@@ -974,6 +1008,10 @@ impl<T: Driver> Adapter<T> {
         T::get_peer_dev(dev, rcu).map_or(ptr::null_mut(), Device::as_raw)
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn get_stats64(
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
@@ -985,6 +1023,10 @@ impl<T: Driver> Adapter<T> {
         T::get_stats64(unsafe { Self::dev(dev) }, stats)
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn set_mac_address(dev: *mut bindings::net_device, sa: *mut c_void) -> c_int {
         // SAFETY: `sa` is a valid `struct sockaddr`; `SockAddr` is transparent.
         let sa = unsafe { &*sa.cast::<SockAddr>() };
@@ -992,11 +1034,19 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::set_mac_address(unsafe { Self::dev(dev) }, sa).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn set_rx_headroom(dev: *mut bindings::net_device, headroom: c_int) {
         // SAFETY: Called by the core on one of `T`'s devices.
         T::set_rx_headroom(unsafe { Self::dev(dev) }, headroom)
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn set_rx_mode_async(
         dev: *mut bindings::net_device,
         _uc: *mut bindings::netdev_hw_addr_list,
@@ -1006,6 +1056,10 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::set_rx_mode_async(unsafe { Self::dev(dev) }).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn bpf(
         dev: *mut bindings::net_device,
         cmd: *mut bindings::netdev_bpf,
@@ -1016,6 +1070,10 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::bpf(unsafe { Self::dev(dev) }, cmd).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn xsk_wakeup(
         dev: *mut bindings::net_device,
         queue_id: u32,
@@ -1025,6 +1083,10 @@ impl<T: Driver> Adapter<T> {
         from_result(|| T::xsk_wakeup(unsafe { Self::dev(dev) }, queue_id, flags).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn get_drvinfo(
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,
@@ -1035,6 +1097,10 @@ impl<T: Driver> Adapter<T> {
         T::get_drvinfo(unsafe { Self::dev(dev) }, info)
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn queue_create(
         dev: *mut bindings::net_device,
         extack: *mut bindings::netlink_ext_ack,
@@ -1042,13 +1108,10 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: `extack` is valid (or NULL) for the call.
         let extack = &mut unsafe { ExtAck::from_raw(extack) };
         from_result(|| {
-            // SAFETY: Called by the core on one of `T`'s devices.
-            // SAFETY: `ndo_queue_create` runs under the instance lock.
-            let id = T::queue_create(
-                unsafe { Self::dev(dev) },
-                unsafe { Locked::assume_held() },
-                extack,
-            )?;
+            // SAFETY: `ndo_queue_create` runs under the instance lock, on one
+            // of `T`'s devices.
+            let (dev, locked) = unsafe { (Self::dev(dev), Locked::assume_held()) };
+            let id = T::queue_create(dev, locked, extack)?;
             Ok(id as c_int)
         })
     }
@@ -1084,6 +1147,12 @@ pub(crate) unsafe fn setup<T: Driver>(dev: *mut bindings::net_device) {
 /// its unregistration starts; unregistration waits for an RCU grace period
 /// before freeing, so readers under RCU or RTNL see a valid device.
 pub struct DevicePtr(AtomicPtr<bindings::net_device>);
+
+impl Default for DevicePtr {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl DevicePtr {
     /// A null pointer.

@@ -28,7 +28,7 @@ impl DrvInfo {
         let b = name.to_bytes();
         let n = b.len().min(d.len() - 1);
         for (dst, &src) in d.iter_mut().zip(&b[..n]) {
-            *dst = src as _;
+            *dst = src as crate::ffi::c_char;
         }
         d[n] = 0;
     }

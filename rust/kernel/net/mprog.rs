@@ -205,6 +205,7 @@ impl Mprog {
         unsafe { bindings::bpf_mprog_commit(old) };
     }
 
+    #[expect(clippy::too_many_arguments)]
     fn attach_raw(
         &self,
         rtnl: &Rtnl,
@@ -358,6 +359,10 @@ impl<T: MprogDriver> DevLink<T> {
         }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn release(link: *mut bindings::bpf_link) {
         let rtnl = Rtnl::lock();
         // SAFETY: The BPF core calls this on a live `DevLink<T>`.
@@ -379,18 +384,30 @@ impl<T: MprogDriver> DevLink<T> {
         crate::warn_on!(r.is_err());
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn detach(link: *mut bindings::bpf_link) -> c_int {
         // SAFETY: As for `release`.
         unsafe { Self::release(link) };
         0
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn dealloc(link: *mut bindings::bpf_link) {
         // SAFETY: Allocated as a `KBox<DevLink<T>>` in `link_attach`; the
         // core calls `dealloc` once, when the last reference is gone.
         drop(unsafe { KBox::from_raw(Self::from_link(link)) });
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn update_prog(
         link: *mut bindings::bpf_link,
         nprog: *mut bindings::bpf_prog,
@@ -448,6 +465,10 @@ impl<T: MprogDriver> DevLink<T> {
         })
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn show_fdinfo(
         link: *const bindings::bpf_link,
         seq: *mut bindings::seq_file,
@@ -457,6 +478,10 @@ impl<T: MprogDriver> DevLink<T> {
         unsafe { T::link_show_fdinfo(SeqFile::from_raw(seq), ifindex, (*link).attach_type) }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn fill_link_info(
         link: *const bindings::bpf_link,
         info: *mut bindings::bpf_link_info,

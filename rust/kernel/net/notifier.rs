@@ -37,6 +37,12 @@ pub struct Block<T: Notifier>(Opaque<bindings::notifier_block>, PhantomData<T>);
 // SAFETY: The notifier chain code serialises its writes to the block.
 unsafe impl<T: Notifier> Sync for Block<T> {}
 
+impl<T: Notifier> Default for Block<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T: Notifier> Block<T> {
     /// A block calling `T::event`.
     pub const fn new() -> Self {
@@ -47,6 +53,10 @@ impl<T: Notifier> Block<T> {
         Self(Opaque::new(b), PhantomData)
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn call(
         _nb: *mut bindings::notifier_block,
         event: c_ulong,

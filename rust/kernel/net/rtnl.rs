@@ -742,6 +742,12 @@ pub struct LinkOpsTable<T: LinkOps>(Opaque<bindings::rtnl_link_ops>, PhantomData
 // srcu members), under its own locks.
 unsafe impl<T: LinkOps> Sync for LinkOpsTable<T> {}
 
+impl<T: LinkOps> Default for LinkOpsTable<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T: LinkOps> LinkOpsTable<T> {
     /// Builds the table from `T`'s callbacks.
     pub const fn new() -> Self {
@@ -794,6 +800,10 @@ impl<T: LinkOps> LinkOpsTable<T> {
 struct LinkAdapter<T: LinkOps>(PhantomData<T>);
 
 impl<T: LinkOps> LinkAdapter<T> {
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn alloc(
         _tb: *mut *mut bindings::nlattr,
         ifname: *const c_char,
@@ -826,12 +836,20 @@ impl<T: LinkOps> LinkAdapter<T> {
         dev
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
         // SAFETY: Called by `alloc_netdev_mqs` with a private area of
         // `size_of::<T::Priv>()` bytes.
         unsafe { dev::setup::<T>(dev) }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn validate(
         tb: *mut *mut bindings::nlattr,
         data: *mut *mut bindings::nlattr,
@@ -849,6 +867,10 @@ impl<T: LinkOps> LinkAdapter<T> {
         from_result(|| T::validate(tb, data, extack).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn newlink(
         dev: *mut bindings::net_device,
         params: *mut bindings::rtnl_newlink_params,
@@ -871,6 +893,10 @@ impl<T: LinkOps> LinkAdapter<T> {
         from_result(|| T::newlink(rtnl, dev, &params, extack).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn dellink(dev: *mut bindings::net_device, head: *mut bindings::list_head) {
         // SAFETY: `dellink` runs under RTNL on a registered device of `T`
         // with a valid list head.
@@ -878,6 +904,10 @@ impl<T: LinkOps> LinkAdapter<T> {
         dellink::<T>(rtnl, dev, &mut UnregisterList(head, PhantomData));
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn changelink(
         dev: *mut bindings::net_device,
         tb: *mut *mut bindings::nlattr,
@@ -897,11 +927,19 @@ impl<T: LinkOps> LinkAdapter<T> {
         from_result(|| T::changelink(rtnl, dev, tb, data, extack).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn get_size(dev: *const bindings::net_device) -> usize {
         // SAFETY: Called on a device of `T`.
         T::get_size(unsafe { DriverDevice::from_raw(dev) })
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn fill_info(
         skb: *mut bindings::sk_buff,
         dev: *const bindings::net_device,
@@ -918,6 +956,10 @@ impl<T: LinkOps> LinkAdapter<T> {
         from_result(|| T::fill_info(rtnl, dev, msg).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
     unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
         // SAFETY: Called under RTNL on a device of `T`.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };

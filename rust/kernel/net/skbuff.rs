@@ -76,7 +76,7 @@ impl SkBuff {
     #[inline(always)]
     pub fn drop_reason(self, reason: DropReason) {
         // SAFETY: The skb is valid and owned; ownership ends here.
-        unsafe { bindings::kfree_skb_reason(self.raw(), reason as _) }
+        unsafe { bindings::kfree_skb_reason(self.raw(), reason as bindings::skb_drop_reason) }
     }
 
     /// Ensures `len` bytes are in the linear part (`pskb_may_pull`).
