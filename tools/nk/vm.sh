@@ -44,7 +44,7 @@ KDEBUG=$KDEBUG
 NK_ICOUNT=$ICOUNT
 EOF
 for v in T NK_BENCH_RUNS NK_BENCH_SECS NK_BENCH_PKTS NK_BENCH_OTHERS; do
-	[ -n "${!v:-}" ] && echo "$v=${!v}" >>"$run/env"
+	[ -n "${!v:-}" ] && printf '%s=%q\n' "$v" "${!v}" >>"$run/env"
 done
 
 # KVM on these hosts is a software PVM that cannot run stock kernels: probe it
