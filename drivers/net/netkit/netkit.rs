@@ -39,9 +39,9 @@ const NUM_TX_QUEUES_REAL: u32 = 1;
 
 // enum netkit_action
 const NEXT: i32 = bindings::netkit_action_NETKIT_NEXT;
-const PASS: i32 = bindings::netkit_action_NETKIT_PASS as i32;
-const DROP: i32 = bindings::netkit_action_NETKIT_DROP as i32;
-const REDIRECT: i32 = bindings::netkit_action_NETKIT_REDIRECT as i32;
+const PASS: i32 = bindings::netkit_action_NETKIT_PASS;
+const DROP: i32 = bindings::netkit_action_NETKIT_DROP;
+const REDIRECT: i32 = bindings::netkit_action_NETKIT_REDIRECT;
 // enum netkit_mode, netkit_pairing, netkit_scrub
 const L2: u32 = bindings::netkit_mode_NETKIT_L2;
 const L3: u32 = bindings::netkit_mode_NETKIT_L3;
@@ -64,9 +64,9 @@ const A_MAX: u32 = bindings::IFLA_NETKIT_MAX;
 // netkit's verdicts are tcx's (the BPF side shares helpers and semantics).
 const _: () = assert!(
     NEXT == bindings::tcx_action_base_TCX_NEXT
-        && PASS == bindings::tcx_action_base_TCX_PASS as i32
-        && DROP == bindings::tcx_action_base_TCX_DROP as i32
-        && REDIRECT == bindings::tcx_action_base_TCX_REDIRECT as i32
+        && PASS == bindings::tcx_action_base_TCX_PASS
+        && DROP == bindings::tcx_action_base_TCX_DROP
+        && REDIRECT == bindings::tcx_action_base_TCX_REDIRECT
 );
 
 /// Private data of a netkit device; `repr(C)` keeps the fast-path fields
