@@ -4,6 +4,83 @@
 //!
 //! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
 //! [`include/linux/etherdevice.h`](srctree/include/linux/etherdevice.h).
+//!
+//! # Examples
+//!
+//! A link type whose devices drop what they are given (`ip link add type
+//! rustdoc_sink` while registered):
+//!
+//! ```
+//! use kernel::bindings;
+//! use kernel::net::{
+//!     dev::{self, Driver, DriverDevice, SetupDevice, TxStatus},
+//!     rtnl::{self, ExtAck, LinkOps, LinkOpsTable, NewDevice, NewLinkParams, Rtnl},
+//!     skbuff::{DropReason, SkBuff},
+//! };
+//!
+//! struct Sink;
+//!
+//! static OPS: dev::Ops<Sink> = dev::Ops::new();
+//! static LINK_OPS: LinkOpsTable<Sink> = LinkOpsTable::new();
+//! static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
+//!
+//! #[vtable]
+//! impl Driver for Sink {
+//!     type Priv = ();
+//!
+//!     fn ops() -> &'static dev::Ops<Self> {
+//!         &OPS
+//!     }
+//!
+//!     fn priv_init() -> impl PinInit<()> {}
+//!
+//!     fn setup(dev: &mut SetupDevice<Self>) {
+//!         dev.ether_setup();
+//!         dev.set_needs_free_netdev();
+//!     }
+//!
+//!     fn start_xmit(skb: SkBuff, dev: &DriverDevice<Self>) -> TxStatus {
+//!         dev.core_stats_tx_dropped_inc();
+//!         skb.drop_reason(DropReason::NotSpecified);
+//!         TxStatus::Drop
+//!     }
+//! }
+//!
+//! #[vtable]
+//! impl LinkOps for Sink {
+//!     const KIND: &'static CStr = c"rustdoc_sink";
+//!     const MAX_TYPE: u32 = 0;
+//!     const POLICY: &'static [bindings::nla_policy] = POLICY.as_slice();
+//!
+//!     fn link_ops() -> &'static LinkOpsTable<Self> {
+//!         &LINK_OPS
+//!     }
+//!
+//!     fn newlink(
+//!         rtnl: &Rtnl,
+//!         dev: NewDevice<'_, Self>,
+//!         _params: &NewLinkParams<'_>,
+//!         _extack: &mut ExtAck,
+//!     ) -> Result {
+//!         dev.register(rtnl).map(|_| ())
+//!     }
+//!
+//!     fn dellink(
+//!         rtnl: &Rtnl,
+//!         dev: &DriverDevice<Self>,
+//!         _peer: Option<&DriverDevice<Self>>,
+//!         list: &mut rtnl::UnregisterList<'_>,
+//!     ) {
+//!         list.queue(rtnl, dev);
+//!     }
+//! }
+//!
+//! let registration = rtnl::Registration::<Sink>::register()?;
+//! // A kind can be registered once.
+//! assert_eq!(rtnl::Registration::<Sink>::register().err(), Some(EEXIST));
+//! drop(registration);
+//! # Ok::<(), Error>(())
+//! ```
 
 use crate::{
     bindings,

@@ -3,21 +3,73 @@
 //! Netdevice notifiers.
 //!
 //! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h).
+//!
+//! # Examples
+//!
+//! Registration replays the devices that exist (at least `lo`) to the new
+//! notifier, unregistration replays their removal:
+//!
+//! ```
+//! use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+//! use kernel::net::{
+//!     dev::Device,
+//!     notifier::{Block, Event, Notifier, Registration},
+//!     rtnl::Rtnl,
+//! };
+//!
+//! static REGISTERED: AtomicU32 = AtomicU32::new(0);
+//! static UNREGISTERED: AtomicU32 = AtomicU32::new(0);
+//! static NO_IFINDEX: AtomicU32 = AtomicU32::new(0);
+//!
+//! struct Counter;
+//!
+//! impl Notifier for Counter {
+//!     fn block() -> &'static Block<Self> {
+//!         static BLOCK: Block<Counter> = Block::new();
+//!         &BLOCK
+//!     }
+//!
+//!     fn event(_rtnl: &Rtnl, event: Event, dev: &Device) {
+//!         if dev.ifindex() <= 0 {
+//!             NO_IFINDEX.fetch_add(1, Relaxed);
+//!         }
+//!         if event == Event::REGISTER {
+//!             REGISTERED.fetch_add(1, Relaxed);
+//!         } else if event == Event::UNREGISTER {
+//!             UNREGISTERED.fetch_add(1, Relaxed);
+//!         }
+//!     }
+//! }
+//!
+//! let registration = Registration::<Counter>::register()?;
+//! assert!(REGISTERED.load(Relaxed) >= 1);
+//! // The block is on the chain once at most.
+//! assert_eq!(Registration::<Counter>::register().err(), Some(EEXIST));
+//! drop(registration);
+//! assert!(UNREGISTERED.load(Relaxed) >= 1);
+//! assert_eq!(NO_IFINDEX.load(Relaxed), 0);
+//! # Ok::<(), Error>(())
+//! ```
 
 use crate::{
     bindings,
-    error::{to_result, Result},
+    error::{code::EEXIST, to_result, Result},
     ffi::{c_int, c_ulong, c_void},
     net::{dev::Device, rtnl::Rtnl},
     types::Opaque,
 };
-use core::marker::PhantomData;
+use core::{
+    marker::PhantomData,
+    sync::atomic::{AtomicBool, Ordering},
+};
 
 /// A netdevice event (`NETDEV_*`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Event(c_ulong);
 
 impl Event {
+    /// `NETDEV_REGISTER`.
+    pub const REGISTER: Event = Event(bindings::netdev_cmd_NETDEV_REGISTER as c_ulong);
     /// `NETDEV_UNREGISTER`.
     pub const UNREGISTER: Event = Event(bindings::netdev_cmd_NETDEV_UNREGISTER as c_ulong);
 }
@@ -32,7 +84,16 @@ pub trait Notifier: Sized + 'static {
 }
 
 /// The `notifier_block` of `T`.
-pub struct Block<T: Notifier>(Opaque<bindings::notifier_block>, PhantomData<T>);
+///
+/// # Invariants
+///
+/// `registered` is true while a [`Registration`] holds the block, so it is
+/// never on the chain twice.
+pub struct Block<T: Notifier> {
+    nb: Opaque<bindings::notifier_block>,
+    registered: AtomicBool,
+    _p: PhantomData<T>,
+}
 
 // SAFETY: The notifier chain code serialises its writes to the block.
 unsafe impl<T: Notifier> Sync for Block<T> {}
@@ -50,7 +111,11 @@ impl<T: Notifier> Block<T> {
         let mut b: bindings::notifier_block =
             unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
         b.notifier_call = Some(Self::call);
-        Self(Opaque::new(b), PhantomData)
+        Self {
+            nb: Opaque::new(b),
+            registered: AtomicBool::new(false),
+            _p: PhantomData,
+        }
     }
 
     /// # Safety
@@ -76,20 +141,40 @@ impl<T: Notifier> Block<T> {
 }
 
 /// Keeps `T` registered (`register_netdevice_notifier`) until dropped.
-pub struct Registration<T: Notifier>(PhantomData<T>);
+///
+/// # Invariants
+///
+/// `self.0` is on the netdevice notifier chain and its `registered` flag is
+/// set.
+pub struct Registration<T: Notifier>(&'static Block<T>);
 
 impl<T: Notifier> Registration<T> {
-    /// Registers `T::block()`.
+    /// Registers `T::block()`; `EEXIST` if it already is.
+    ///
+    /// The core first replays `NETDEV_REGISTER` and `NETDEV_UP` of every
+    /// existing device to it.
     pub fn register() -> Result<Self> {
-        // SAFETY: The block is a static.
-        to_result(unsafe { bindings::register_netdevice_notifier(T::block().0.get()) })?;
-        Ok(Self(PhantomData))
+        let block = T::block();
+        if block.registered.swap(true, Ordering::Acquire) {
+            return Err(EEXIST);
+        }
+        // SAFETY: The block is a static and, by the flag above, not on the
+        // chain.
+        let ret = to_result(unsafe { bindings::register_netdevice_notifier(block.nb.get()) });
+        if let Err(e) = ret {
+            block.registered.store(false, Ordering::Release);
+            return Err(e);
+        }
+        Ok(Self(block))
     }
 }
 
 impl<T: Notifier> Drop for Registration<T> {
+    /// Unregisters the block; the core replays `NETDEV_GOING_DOWN`,
+    /// `NETDEV_DOWN` and `NETDEV_UNREGISTER` of every device to it first.
     fn drop(&mut self) {
-        // SAFETY: Registered in `register`.
-        unsafe { bindings::unregister_netdevice_notifier(T::block().0.get()) };
+        // SAFETY: By the type invariant the block is on the chain.
+        unsafe { bindings::unregister_netdevice_notifier(self.0.nb.get()) };
+        self.0.registered.store(false, Ordering::Release);
     }
 }

@@ -14,7 +14,12 @@ use crate::{
     prelude::*,
     types::{NotThreadSafe, Opaque},
 };
-use core::{fmt, marker::PhantomData, ptr};
+use core::{
+    fmt,
+    marker::PhantomData,
+    ptr,
+    sync::atomic::{AtomicBool, Ordering},
+};
 
 /// Proof that the RTNL lock is held.
 ///
@@ -287,6 +292,32 @@ impl PeerAttrs {
 }
 
 /// A netlink attribute policy table (`struct nla_policy[]`).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::bindings::{
+///     nla_policy_validation_NLA_VALIDATE_MAX as VALIDATE_MAX,
+///     nla_policy_validation_NLA_VALIDATE_NONE as VALIDATE_NONE, NLA_REJECT, NLA_U32, NLA_UNSPEC,
+/// };
+/// use kernel::net::rtnl::{nla, Policy, PolicyEntry};
+///
+/// static POLICY: Policy<4> = Policy::new([
+///     PolicyEntry::UNSPEC,
+///     PolicyEntry::of_type(nla::U32),
+///     PolicyEntry::max(nla::U32, 1),
+///     PolicyEntry::reject(c"read-only"),
+/// ]);
+///
+/// let p = POLICY.as_slice();
+/// assert_eq!(p.len(), 4);
+/// assert_eq!(u32::from(p[0].type_), NLA_UNSPEC);
+/// assert_eq!(u32::from(p[1].type_), NLA_U32);
+/// assert_eq!(u32::from(p[1].validation_type), VALIDATE_NONE);
+/// assert_eq!(u32::from(p[2].type_), NLA_U32);
+/// assert_eq!(u32::from(p[2].validation_type), VALIDATE_MAX);
+/// assert_eq!(u32::from(p[3].type_), NLA_REJECT);
+/// ```
 #[repr(transparent)]
 pub struct Policy<const N: usize>([bindings::nla_policy; N]);
 
@@ -404,6 +435,18 @@ impl Msg {
 }
 
 /// Total size of an attribute with a `payload`-byte payload (`nla_total_size`).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::rtnl::nla_total_size;
+///
+/// // A 4-byte header, the payload, padding to 4 bytes.
+/// assert_eq!(nla_total_size(0), 4);
+/// assert_eq!(nla_total_size(1), 8);
+/// assert_eq!(nla_total_size(4), 8);
+/// assert_eq!(nla_total_size(5), 12);
+/// ```
 pub const fn nla_total_size(payload: usize) -> usize {
     let hdr = core::mem::size_of::<bindings::nlattr>();
     (hdr + payload + 3) & !3
@@ -720,7 +763,7 @@ pub trait LinkOps: Driver {
                 net.0,
                 name.0.as_ptr().cast(),
                 assign as u8,
-                Self::link_ops().0.get(),
+                Self::link_ops().as_raw(),
                 tb.tb.cast_mut(),
                 e,
             )
@@ -736,7 +779,16 @@ pub trait LinkOps: Driver {
 
 /// The `rtnl_link_ops` of `T`. Must live in a `static`; the core links it
 /// into its list while registered.
-pub struct LinkOpsTable<T: LinkOps>(Opaque<bindings::rtnl_link_ops>, PhantomData<T>);
+///
+/// # Invariants
+///
+/// `registered` is true while a [`Registration`] holds the table, so the
+/// core never sees it registered twice.
+pub struct LinkOpsTable<T: LinkOps> {
+    ops: Opaque<bindings::rtnl_link_ops>,
+    registered: AtomicBool,
+    _p: PhantomData<T>,
+}
 
 // SAFETY: After construction only the core writes the table (its list and
 // srcu members), under its own locks.
@@ -793,7 +845,15 @@ impl<T: LinkOps> LinkOpsTable<T> {
         } else {
             None
         };
-        Self(Opaque::new(o), PhantomData)
+        Self {
+            ops: Opaque::new(o),
+            registered: AtomicBool::new(false),
+            _p: PhantomData,
+        }
+    }
+
+    fn as_raw(&self) -> *mut bindings::rtnl_link_ops {
+        self.ops.get()
     }
 }
 
@@ -968,20 +1028,34 @@ impl<T: LinkOps> LinkAdapter<T> {
 }
 
 /// Keeps a link type registered (`rtnl_link_register`) until dropped.
-pub struct Registration<T: LinkOps>(PhantomData<T>);
+///
+/// # Invariants
+///
+/// `self.0` is registered with the core and its `registered` flag is set.
+pub struct Registration<T: LinkOps>(&'static LinkOpsTable<T>);
 
 impl<T: LinkOps> Registration<T> {
-    /// Registers `T::link_ops()`.
+    /// Registers `T::link_ops()`; `EEXIST` if it or its kind already is.
     pub fn register() -> Result<Self> {
-        // SAFETY: The table is a static with a valid setup and dellink.
-        to_result(unsafe { bindings::rtnl_link_register(T::link_ops().0.get()) })?;
-        Ok(Self(PhantomData))
+        let table = T::link_ops();
+        if table.registered.swap(true, Ordering::Acquire) {
+            return Err(EEXIST);
+        }
+        // SAFETY: The table is a static with a valid setup and dellink, and
+        // the flag above keeps it from being registered twice.
+        let ret = to_result(unsafe { bindings::rtnl_link_register(table.as_raw()) });
+        if let Err(e) = ret {
+            table.registered.store(false, Ordering::Release);
+            return Err(e);
+        }
+        Ok(Self(table))
     }
 }
 
 impl<T: LinkOps> Drop for Registration<T> {
     fn drop(&mut self) {
-        // SAFETY: Registered in `register`.
-        unsafe { bindings::rtnl_link_unregister(T::link_ops().0.get()) };
+        // SAFETY: By the type invariant the table is registered.
+        unsafe { bindings::rtnl_link_unregister(self.0.as_raw()) };
+        self.0.registered.store(false, Ordering::Release);
     }
 }
