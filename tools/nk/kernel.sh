@@ -59,8 +59,13 @@ overlay() {
 FRAGMENTS="$NK_REPO/tools/testing/selftests/drivers/net/netkit/config
 $NK_REPO/tools/nk/config/vm.config
 $NK_REPO/tools/nk/config/impl-$IMPL.config"
-[ "$KDEBUG" = 1 ] && FRAGMENTS="$FRAGMENTS
+if [ "$KDEBUG" = 1 ]; then
+	FRAGMENTS="$FRAGMENTS
 $NK_REPO/tools/nk/config/debug.config"
+else
+	FRAGMENTS="$FRAGMENTS
+$NK_REPO/tools/nk/config/kunit.config"
+fi
 MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1"
 
 configure() {

@@ -130,6 +130,55 @@ tc_netkit() {
 	check_dmesg "$suite"
 }
 
+# The kernel crate's doctests (rust/kernel/**/*.rs) as one built-in KUnit
+# suite; kunit.autorun is off, so it runs here through debugfs. One result
+# per doctest of rust/kernel/net/, and one for the whole suite.
+kunit_doctests() {
+	local suite=rust_doctests_kernel dir=/sys/kernel/debug/kunit/rust_doctests_kernel
+	local out=/tmp/kunit.out line name seen=0
+	selected kunit.rust_doctest_kernel_net_ || selected "kunit.$suite" || return 0
+	if ! zcat /proc/config.gz | grep -qx CONFIG_RUST_KERNEL_DOCTESTS=y; then
+		result SKIP "kunit.$suite" "kernel built without CONFIG_RUST_KERNEL_DOCTESTS"
+		return 0
+	fi
+	if [ ! -w "$dir/run" ]; then
+		result FAIL "kunit.$suite" "no $dir/run"
+		return 0
+	fi
+	clean_state
+	echo "# suite kunit: echo 1 > $dir/run"
+	echo 1 >"$dir/run"
+	cat "$dir/results" >"$out"
+	grep -E 'rust_doctest_kernel_net_|^[[:space:]]*not ok |ok [0-9]+ rust_doctests_kernel$' "$out" |
+		sed 's/^/# /'
+	while IFS= read -r line; do
+		[[ $line =~ ^[[:space:]]*(not\ )?ok\ [0-9]+\ (rust_doctest_kernel_net_[^ ]+)(\ \#\ (.*))?$ ]] ||
+			continue
+		seen=$((seen + 1))
+		name=kunit.${BASH_REMATCH[2]}
+		selected "$name" || continue
+		if [ -n "${BASH_REMATCH[1]}" ]; then
+			result FAIL "$name"
+		elif [[ ${BASH_REMATCH[4]} == SKIP* ]]; then
+			result SKIP "$name" "${BASH_REMATCH[4]#SKIP }"
+		else
+			result OK "$name"
+		fi
+	done <"$out"
+	if selected "kunit.$suite"; then
+		if [ "$seen" = 0 ]; then
+			result FAIL "kunit.$suite" "no rust/kernel/net doctest in the results"
+		elif grep -qE '^[[:space:]]*not ok ' "$out"; then
+			grep -E '^[[:space:]]*not ok ' "$out" | sed 's/^/# failed: /'
+			result FAIL "kunit.$suite"
+		else
+			result OK "kunit.$suite"
+		fi
+	fi
+	check_dmesg kunit
+}
+
+kunit_doctests
 ksft_py nk_qlease "$NET" nk_qlease.py
 ksft_py link_netns "$NET" link_netns.py
 tc_netkit
