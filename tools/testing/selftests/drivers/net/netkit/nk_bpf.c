@@ -281,6 +281,8 @@ int main(int argc, char **argv)
 		return cmd_query(argc, argv);
 	if (!strcmp(c, "counters"))
 		return cmd_counters(argc, argv);
-	fprintf(stderr, "usage: nk_bpf load|attach|detach|link|link-update|link-detach|query|counters ...\n");
+	fputs("usage: nk_bpf COMMAND ARGS...\n"
+	      "commands: load attach detach link link-update link-detach query counters\n",
+	      stderr);
 	return 2;
 }
