@@ -4,6 +4,7 @@
 #   make run    [IMPL=rust|c] [INTERACTIVE=1]   build, boot, narrated demo
 #   make check  [IMPL=rust|c] [T=pattern]       selftests in the VM
 #   make bench  [IMPL=c|rust|both]              benchmarks in the VM
+#   make lint                                   rustfmt, checkpatch, clippy
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
 #   make shell                                  interactive shell in the VM
@@ -17,12 +18,12 @@ export IMPL KDEBUG T INTERACTIVE NK_CACHE
 
 NK := tools/nk
 
-.PHONY: all env kernel vm shell check run bench clean-cache help
+.PHONY: all env kernel vm shell check run bench lint help
 
 all: run
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -44,3 +45,6 @@ run:
 
 bench:
 	@$(NK)/bench.sh
+
+lint:
+	@$(NK)/lint.sh

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make lint: rustfmt, checkpatch and clippy over what the repo adds to the
+# kernel. One KTAP line per check; alone, it ends with "N passed, N failed".
+#   NK_KTAP=FILE  also append the lines to FILE, numbered after its last one
+#                 (make check does this)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+IMPL=rust KDEBUG=0 nk_kernel_vars
+
+# The overlaid source and the Rust kernel the clippy build is seeded from.
+"$NK_REPO/tools/nk/kernel.sh"
+
+ktap=${NK_KTAP:-}
+n=0
+[ -n "$ktap" ] && [ -f "$ktap" ] && n=$(grep -cE '^(not )?ok ' "$ktap" || true)
+pass=0 fail=0
+
+# result OK|FAIL NAME LOG
+result() {
+	local line
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		line="ok $n $2"
+		pass=$((pass + 1))
+	else
+		line="not ok $n $2 # see $3"
+		fail=$((fail + 1))
+		sed 's/^/# /' "$3" | tail -n 40
+	fi
+	echo "$line"
+	[ -z "$ktap" ] || echo "$line" >>"$ktap"
+}
+
+# Kernel-tree files of the repo, as paths in the overlaid source.
+files() {
+	(cd "$NK_REPO" && git ls-files -co --exclude-standard -- "$@")
+}
+
+# rustfmt with the kernel's .rustfmt.toml (found from the overlaid copies).
+log=$NK_LOGS/lint-rustfmt.log
+nk_say "lint: rustfmt --check"
+if nk_chroot sh -c "cd $NK_KSRC && rustfmt --check --edition=2021 $(files '*.rs' | tr '\n' ' ')" \
+	>"$log" 2>&1; then
+	result OK lint.rustfmt "$log"
+else
+	result FAIL lint.rustfmt "$log"
+fi
+
+# checkpatch: --strict on kernel code; the patches as patches. The BPF
+# program keeps `volatile const` (libbpf's rodata idiom).
+log=$NK_LOGS/lint-checkpatch.log
+nk_say "lint: checkpatch.pl"
+: >"$log"
+cp_ok=1
+checkpatch() {
+	local out
+	if ! out=$(nk_chroot perl "$NK_KSRC/scripts/checkpatch.pl" --no-tree -q "$@" 2>&1) ||
+		[ -n "$out" ]; then
+		printf '%s\n' "$out" >>"$log"
+		cp_ok=0
+	fi
+}
+for f in $(files drivers rust include net Documentation tools/testing); do
+	case $f in
+	*/config) continue ;;
+	*.bpf.c) checkpatch --strict --ignore VOLATILE -f "$NK_REPO/$f" ;;
+	*) checkpatch --strict -f "$NK_REPO/$f" ;;
+	esac
+done
+for p in "$NK_REPO"/patches/*.patch; do
+	checkpatch --strict --no-signoff "$p"
+done
+if [ $cp_ok = 1 ]; then
+	result OK lint.checkpatch "$log"
+else
+	result FAIL lint.checkpatch "$log"
+fi
+
+# clippy: every Rust object of the kernel built with CLIPPY=1 (warnings are
+# errors), in its own directory seeded from the Rust build so that switching
+# does not rebuild the normal tree.
+CLIPPY_BUILD=$NK_CACHE/build/rust-clippy
+log=$NK_LOGS/lint-clippy.log
+if [ ! -f "$CLIPPY_BUILD/.config" ]; then
+	nk_say "lint: seeding $CLIPPY_BUILD from $NK_KBUILD"
+	rm -rf "$CLIPPY_BUILD.tmp"
+	cp -a "$NK_KBUILD" "$CLIPPY_BUILD.tmp" && mv "$CLIPPY_BUILD.tmp" "$CLIPPY_BUILD"
+fi
+cmp -s "$NK_KBUILD/.config" "$CLIPPY_BUILD/.config" ||
+	cp -p "$NK_KBUILD/.config" "$CLIPPY_BUILD/.config"
+t0=$(date +%s)
+nk_say "lint: make CLIPPY=1 bzImage (log: $log)"
+if nk_chroot make -C "$NK_KSRC" O="$CLIPPY_BUILD" LLVM=1 CLIPPY=1 -j"$(nproc)" bzImage \
+	>"$log" 2>&1 && ! grep -qE '^(warning|error)(\[|:)' "$log"; then
+	result OK lint.clippy "$log"
+else
+	result FAIL lint.clippy "$log"
+fi
+nk_say "lint: clippy build done in $(($(date +%s) - t0))s"
+
+if [ -z "$ktap" ]; then
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" = 0 ]
