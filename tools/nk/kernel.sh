@@ -56,27 +56,37 @@ overlay() {
 	nk_say "overlay: $(wc -l <"$manifest") files from the repo on linux-source-$NK_KVER"
 }
 
-FRAGMENTS="$NK_REPO/tools/testing/selftests/drivers/net/netkit/config
-$NK_REPO/tools/nk/config/vm.config
-$NK_REPO/tools/nk/config/impl-$IMPL.config"
-if [ "$KDEBUG" = 1 ]; then
-	FRAGMENTS="$FRAGMENTS
-$NK_REPO/tools/nk/config/debug.config"
-else
-	FRAGMENTS="$FRAGMENTS
-$NK_REPO/tools/nk/config/kunit.config"
-fi
+# fragments IMPL: the config fragments of that implementation's kernel.
+fragments() {
+	echo "$NK_REPO/tools/testing/selftests/drivers/net/netkit/config"
+	echo "$NK_REPO/tools/nk/config/vm.config"
+	echo "$NK_REPO/tools/nk/config/impl-$1.config"
+	if [ "$KDEBUG" = 1 ]; then
+		echo "$NK_REPO/tools/nk/config/debug.config"
+	else
+		echo "$NK_REPO/tools/nk/config/kunit.config"
+	fi
+}
+FRAGMENTS=$(fragments "$IMPL")
 MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1"
+
+# config_want IMPL: the config stamp a build dir of IMPL must carry. The
+# fragments, the patches (they add Kconfig symbols, whose defaults `make`
+# would otherwise apply silently) and the functions below decide it.
+config_want() {
+	(cat $(fragments "$1") "$NK_REPO"/patches/*.patch; declare -f configure check_config) |
+		sha256sum | cut -d' ' -f1
+}
+
+# config_current DIR IMPL: DIR was configured with today's fragments.
+config_current() {
+	[ -f "$1/.config" ] && [ "$(cat "$1/.nk-config-stamp" 2>/dev/null)" = "$(config_want "$2")" ]
+}
 
 configure() {
 	local stamp=$NK_KBUILD/.nk-config-stamp want
-	# The fragments, the patches (they add Kconfig symbols, whose defaults
-	# `make` would otherwise apply silently) and this function decide it.
-	want=$( (cat $FRAGMENTS "$NK_REPO"/patches/*.patch; declare -f configure check_config) |
-		sha256sum | cut -d' ' -f1)
-	if [ -f "$NK_KBUILD/.config" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-		return 0
-	fi
+	want=$(config_want "$IMPL")
+	config_current "$NK_KBUILD" "$IMPL" && return 0
 	mkdir -p "$NK_KBUILD"
 	local log=$NK_LOGS/config-$IMPL$NK_KSUF.log
 	nk_run "config ($IMPL): rustavailable" "$log.rust" nk_chroot $MAKE rustavailable
@@ -100,26 +110,66 @@ check_config() {
 	[ -z "$missing" ] || nk_die "config ($IMPL): .config disagrees $1:$missing"
 }
 
-# A new build directory starts as a copy of a finished sibling with the same
-# KDEBUG (the kernels differ in a few objects): minutes instead of a full build.
-seed() {
-	[ -f "$NK_KBUILD/.config" ] && return 0
+# A new build directory starts as a copy of a built sibling with the same
+# KDEBUG (the kernels differ in a few objects): minutes instead of a full
+# build.
+sibling() {
 	local other
 	for other in c rust; do
 		[ "$other" = "$IMPL" ] && continue
 		other=$NK_CACHE/build/$other$NK_KSUF
-		if [ -f "$other/arch/x86/boot/bzImage" ]; then
-			nk_say "build: seeding $NK_KBUILD from $other"
-			cp -a "$other" "$NK_KBUILD.tmp" && mv "$NK_KBUILD.tmp" "$NK_KBUILD"
-			rm -f "$NK_KBUILD/.nk-config-stamp"
-			return 0
-		fi
+		[ -f "$other/arch/x86/boot/bzImage" ] && echo "$other" && return 0
 	done
+	return 0
+}
+
+seed_from() {
+	nk_say "build: seeding $NK_KBUILD from $1"
+	rm -rf "$NK_KBUILD.tmp"
+	cp -a "$1" "$NK_KBUILD.tmp"
+	rm -rf "$NK_KBUILD"
+	mv "$NK_KBUILD.tmp" "$NK_KBUILD"
+	rm -f "$NK_KBUILD/.nk-config-stamp"
+}
+
+seed() {
+	local sib
+	[ -f "$NK_KBUILD/.config" ] && return 0
+	sib=$(sibling)
+	[ -z "$sib" ] || seed_from "$sib"
+}
+
+# config_diff A B: how many symbols two .config files set differently.
+config_diff() {
+	diff <(grep -E '^(# )?CONFIG_' "$1" | sort) <(grep -E '^(# )?CONFIG_' "$2" | sort) |
+		grep -c '^[<>]' || true
+}
+
+# A reconfigured directory whose new .config is closer to the sibling's than
+# to its own old one (e.g. a fragment added CONFIG_KUNIT, which rebuilds
+# most of the tree) starts over from a copy of the sibling.
+reseed() {
+	local old=$1 sib new=$NK_KBUILD/.config
+	[ -f "$old" ] || return 0
+	sib=$(sibling)
+	[ -n "$sib" ] && [ -f "$sib/.config" ] || return 0
+	[ "$(config_diff "$new" "$sib/.config")" -lt "$(config_diff "$new" "$old")" ] || return 0
+	cp -p "$new" "$NK_KBUILD.newconfig"
+	cp -p "$NK_KBUILD/.nk-config-stamp" "$NK_KBUILD.newstamp"
+	seed_from "$sib"
+	mv "$NK_KBUILD.newconfig" "$new"
+	mv "$NK_KBUILD.newstamp" "$NK_KBUILD/.nk-config-stamp"
 }
 
 overlay
 seed
+old_config=$NK_KBUILD.oldconfig
+rm -f "$old_config"
+[ ! -f "$NK_KBUILD/.config" ] || config_current "$NK_KBUILD" "$IMPL" ||
+	cp -p "$NK_KBUILD/.config" "$old_config"
 configure
+reseed "$old_config"
+rm -f "$old_config"
 log=$NK_LOGS/build-$IMPL$NK_KSUF.log
 nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage" "$log" \
 	nk_chroot $MAKE -j"$(nproc)" bzImage
