@@ -191,7 +191,7 @@ impl Driver for Netkit {
     }
 
     fn init(dev: &NkDev) -> Result {
-        dev::lockdep_set_classes(dev);
+        dev.set_lockdep_classes();
         Ok(())
     }
 

@@ -89,12 +89,25 @@ __rust_helper void rust_helper_unregister_netdevice(struct net_device *dev)
 }
 
 /*
- * One set of lockdep classes for the devices of every Rust driver that
- * calls this, as for the devices of one C driver.
+ * netdev_lockdep_set_classes() with the keys passed in: the macro's own
+ * static keys would give every Rust driver the same classes. The parameter
+ * names become the lockdep class names.
  */
-__rust_helper void rust_helper_netdev_lockdep_set_classes(struct net_device *dev)
+__rust_helper void
+rust_helper_netdev_set_lockdep_keys(struct net_device *dev,
+				    struct lock_class_key *qdisc_tx_busylock_key,
+				    struct lock_class_key *qdisc_xmit_lock_key,
+				    struct lock_class_key *dev_addr_list_lock_key,
+				    struct lock_class_key *dev_instance_lock_key)
 {
-	netdev_lockdep_set_classes(dev);
+	unsigned int i;
+
+	dev->qdisc_tx_busylock = qdisc_tx_busylock_key;
+	lockdep_set_class(&dev->addr_list_lock, dev_addr_list_lock_key);
+	lockdep_set_class(&dev->lock, dev_instance_lock_key);
+	lock_set_cmp_fn(&dev->lock, netdev_lock_cmp_fn, NULL);
+	for (i = 0; i < dev->num_tx_queues; i++)
+		lockdep_set_class(&dev->_tx[i]._xmit_lock, qdisc_xmit_lock_key);
 }
 
 __rust_helper void rust_helper_eth_hw_addr_random(struct net_device *dev)

@@ -606,6 +606,23 @@ impl<T: Driver> DriverDevice<T> {
         unsafe { &*ptr.cast() }
     }
 
+    /// Gives the device's locks the lock classes of driver `T`
+    /// (`netdev_lockdep_set_classes`); for `ndo_init`.
+    pub fn set_lockdep_classes(&self) {
+        let keys = &T::ops().3;
+        // SAFETY: The device is valid; the keys are in the `static` `T::ops()`
+        // (never dropped), as lockdep requires of keys it does not register.
+        unsafe {
+            bindings::netdev_set_lockdep_keys(
+                self.as_raw(),
+                keys.tx_busylock.get(),
+                keys.xmit_lock.get(),
+                keys.addr_list_lock.get(),
+                keys.instance_lock.get(),
+            )
+        }
+    }
+
     /// Returns the driver's private data (pinned in the device allocation).
     #[inline(always)]
     pub fn data(&self) -> &T::Priv {
@@ -876,16 +893,39 @@ pub trait Driver: Sized + Send + Sync + 'static {
 
 /// The `net_device_ops` (and `netdev_queue_mgmt_ops`) of driver `T`.
 ///
-/// Must live in a `static`: its address identifies `T`'s devices.
+/// Must live in a `static`: its address identifies `T`'s devices, and it
+/// holds their lockdep class keys.
 pub struct Ops<T: Driver>(
     Opaque<bindings::net_device_ops>,
     Opaque<bindings::netdev_queue_mgmt_ops>,
     Opaque<bindings::ethtool_ops>,
+    LockdepKeys,
     PhantomData<T>,
 );
 
-// SAFETY: The tables are never written after construction.
+// SAFETY: The tables are never written after construction; lockdep uses
+// static keys by address only.
 unsafe impl<T: Driver> Sync for Ops<T> {}
+
+/// The lock classes of one driver's devices, as the `static` keys
+/// `netdev_lockdep_set_classes()` defines for each C driver.
+struct LockdepKeys {
+    tx_busylock: Opaque<bindings::lock_class_key>,
+    xmit_lock: Opaque<bindings::lock_class_key>,
+    addr_list_lock: Opaque<bindings::lock_class_key>,
+    instance_lock: Opaque<bindings::lock_class_key>,
+}
+
+impl LockdepKeys {
+    const fn new() -> Self {
+        Self {
+            tx_busylock: Opaque::uninit(),
+            xmit_lock: Opaque::uninit(),
+            addr_list_lock: Opaque::uninit(),
+            instance_lock: Opaque::uninit(),
+        }
+    }
+}
 
 impl<T: Driver> Default for Ops<T> {
     fn default() -> Self {
@@ -985,6 +1025,7 @@ impl<T: Driver> Ops<T> {
             Opaque::new(ops),
             Opaque::new(qops),
             Opaque::new(eops),
+            LockdepKeys::new(),
             PhantomData,
         )
     }
@@ -1291,11 +1332,6 @@ pub fn is_valid_ether_addr(addr: &[u8]) -> bool {
     addr.len() == 6 && unsafe { bindings::is_valid_ether_addr(addr.as_ptr()) }
 }
 
-/// Sets the lockdep classes of a device's locks (`netdev_lockdep_set_classes`).
-pub fn lockdep_set_classes(dev: &Device) {
-    // SAFETY: The device is valid.
-    unsafe { bindings::netdev_lockdep_set_classes(dev.as_raw()) }
-}
 
 /// `ndo_get_peer_dev` of driver `T` as a plain C function.
 ///
