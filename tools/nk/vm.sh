@@ -43,7 +43,7 @@ IMPL=$IMPL
 KDEBUG=$KDEBUG
 NK_ICOUNT=$ICOUNT
 EOF
-for v in T NK_BENCH_RUNS NK_BENCH_SECS NK_BENCH_PKTS NK_BENCH_OTHERS; do
+for v in T NK_SUITE_TIMEOUT NK_BENCH_RUNS NK_BENCH_SECS NK_BENCH_PKTS NK_BENCH_OTHERS; do
 	[ -n "${!v:-}" ] && printf '%s=%q\n' "$v" "${!v}" >>"$run/env"
 done
 

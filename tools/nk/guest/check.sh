@@ -9,7 +9,9 @@ OWN=$NK_KSRC/tools/testing/selftests/drivers/net/netkit
 BPF=$NK_CACHE/bpf/$IMPL
 [ "$KDEBUG" = 1 ] && BPF=$BPF-debug
 KTAP=$NK_RUN/ktap
+# Per suite; KASAN and lockdep under TCG make nk_qlease take ~20-40 min.
 SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-1500}
+[ "$KDEBUG" = 1 ] && SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-4800}
 : >"$KTAP"
 n=0
 dmesg_bad=
