@@ -68,6 +68,9 @@ def single(name="nks", rxq=4):
 
 
 def nsim(queues=4):
+    # NetdevSimDev gives udev 20 s to settle; after the churn of earlier
+    # cases a KASAN kernel under TCG can need more: drain the queue first.
+    cmd("udevadm settle --timeout=600", fail=False, timeout=610)
     dev = NetdevSimDev(port_count=1, queue_count=queues)
     defer(dev.remove)
     n = dev.nsims[0]
