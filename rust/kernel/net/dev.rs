@@ -1332,7 +1332,6 @@ pub fn is_valid_ether_addr(addr: &[u8]) -> bool {
     addr.len() == 6 && unsafe { bindings::is_valid_ether_addr(addr.as_ptr()) }
 }
 
-
 /// `ndo_get_peer_dev` of driver `T` as a plain C function.
 ///
 /// # Safety
