@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Using an `SkBuff` after `netif_rx()` consumed it.
+
+// expect: E0382
+// expect-msg: borrow of moved value: `skb`
+
+use kernel::net::skbuff::SkBuff;
+
+pub fn rx(skb: SkBuff) -> u32 {
+    let _ = skb.netif_rx();
+    skb.len()
+}
