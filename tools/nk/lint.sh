@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make lint: rustfmt, checkpatch and clippy over what the repo adds to the
-# kernel. One KTAP line per check; alone, it ends with "N passed, N failed".
+# make lint: rustfmt, checkpatch, the compile-fail cases and clippy over what
+# the repo adds to the kernel. One KTAP line per check; alone, it ends with
+# "N passed, N failed".
 #   NK_KTAP=FILE  also append the lines to FILE, numbered after its last one
 #                 (make check does this)
 set -euo pipefail
@@ -37,11 +38,14 @@ files() {
 	(cd "$NK_REPO" && git ls-files -co --exclude-standard -- "$@")
 }
 
-# rustfmt with the kernel's .rustfmt.toml (found from the overlaid copies).
+# rustfmt with the kernel's .rustfmt.toml: the overlaid copies, and the
+# compile-fail cases (not in the kernel tree) from the repo.
 log=$NK_LOGS/lint-rustfmt.log
 nk_say "lint: rustfmt --check"
-if nk_chroot sh -c "cd $NK_KSRC && rustfmt --check --edition=2021 $(files '*.rs' | tr '\n' ' ')" \
-	>"$log" 2>&1; then
+rs=$(files '*.rs' ':!tools/nk' | tr '\n' ' ')
+for f in $(files 'tools/nk/compile-fail/*.rs'); do rs="$rs $NK_REPO/$f"; done
+fmt="rustfmt --check --edition=2021 --config-path .rustfmt.toml"
+if nk_chroot sh -c "cd $NK_KSRC && $fmt $rs" >"$log" 2>&1; then
 	result OK lint.rustfmt "$log"
 else
 	result FAIL lint.rustfmt "$log"
@@ -75,6 +79,21 @@ if [ $cp_ok = 1 ]; then
 	result OK lint.checkpatch "$log"
 else
 	result FAIL lint.checkpatch "$log"
+fi
+
+# compile-fail: misuse of kernel::net that must not compile, one line per
+# case (tools/nk/compile-fail.sh; its progress and errors in $log).
+log=$NK_LOGS/lint-compile-fail.log
+res=$NK_LOGS/lint-compile-fail.results
+rm -f "$res"
+nk_say "lint: compile-fail cases (log: $log)"
+"$NK_REPO/tools/nk/compile-fail.sh" --results "$res" 2>&1 | tee "$log" >&2 || true
+if [ -s "$res" ]; then
+	while read -r r name clog; do
+		result "$r" "$name" "$clog"
+	done <"$res"
+else
+	result FAIL lint.compile_fail "$log"
 fi
 
 # clippy: every Rust object of the kernel built with CLIPPY=1 (warnings are
