@@ -207,4 +207,4 @@ if [ -n "$results" ]; then
 else
 	echo "$pass passed, $fail failed"
 fi
-[ "$fail" = 0 ]
+[ "$fail" = 0 ] || exit 1
