@@ -5,29 +5,28 @@
 //! The Rust counterpart of `drivers/net/netkit.c`: same devices, netlink
 //! attributes, BPF attach points and C entry points.
 
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering::Relaxed};
+use core::sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed};
 use kernel::{
     bindings,
     net::{
         dev::{
-            self, features as f, flags, priv_flags as pf, BpfCommand, Device, DevicePtr, Driver,
-            DriverDevice, Locked, NetdevBpf, RcuHeld, SetupDevice, SockAddr, Stats64, TxStatus,
+            self, BpfCommand, Device, Driver, DriverDevice, Feature as F, Features, Flag, Locked,
+            PcpuStats, PrivFlag as Pf, RcuHeld, SetupDevice, SockAddr, Stats64, TxStatus,
         },
         ethtool::DrvInfo,
-        mprog::{self, LinkInfo, Mprog, MprogDriver, Which},
+        mprog::{AttachType, LinkType, Mprog, MprogDriver, MprogField, Which},
         notifier::{self, Event, Notifier},
-        queue,
+        queue::XskWakeup,
         rtnl::{
-            self, ifla, nla, nla_total_size, Attrs, ExtAck, IfName, LinkOps, LinkOpsTable, Msg,
-            NameAssign, Net, NewDevice, NewLinkParams, PeerAttrs, Policy, PolicyEntry as P, Rtnl,
-            UnregisterList,
+            self, ifla, nla_total_size, Attr, Attrs, ExtAck, IfName, LinkAttrs, LinkOps,
+            LinkOpsTable, Msg, NameAssign, Net, NewDevice, NewLinkParams, NlaType, PeerAttrs,
+            Policy, PolicyEntry as P, PolicyTable, Registered, Rtnl,
         },
-        skbuff::{DropReason, RxResult, SkBuff, ETH_HLEN},
+        skbuff::{BpfNetContext, DropReason, RxResult, SkBuff, TxContext, ETH_HLEN},
     },
     prelude::*,
     seq_file::SeqFile,
     seq_print,
-    sync::rcu,
 };
 
 const DRV_NAME: &CStr = c"netkit";
@@ -70,26 +69,26 @@ const _: () = assert!(
 );
 
 /// Private data of a netkit device; `repr(C)` keeps the fast-path fields
-/// together at the start, as the C driver's cacheline groups do.
+/// together at the start, as the C driver's cacheline groups do (the peer
+/// pointer is the abstraction's, just before).
 #[repr(C)]
 #[pin_data]
 struct Netkit {
     // Fast path.
-    peer: DevicePtr,
     policy: AtomicI32,
-    scrub: AtomicU32,
+    scrub: u32,
     #[pin]
     mprog: Mprog,
-    // Slow path, set before registration.
-    mode: AtomicU32,
-    pair: AtomicU32,
-    primary: AtomicBool,
+    // Slow path.
+    mode: u32,
+    pair: u32,
+    primary: bool,
     headroom: AtomicU32,
 }
 
 type NkDev = DriverDevice<Netkit>;
 
-static OPS: dev::Ops<Netkit> = dev::Ops::new();
+kernel::net_device_ops!(Netkit, export_peer_dev = netkit_peer_dev);
 static LINK_OPS: LinkOpsTable<Netkit> = LinkOpsTable::new();
 static NOTIFIER: notifier::Block<Netkit> = notifier::Block::new();
 
@@ -97,17 +96,16 @@ static NETKIT_POLICY: Policy<{ A_MAX as usize + 1 }> = Policy::new([
     P::UNSPEC,
     P::min_len(core::mem::size_of::<bindings::ifinfomsg>() as u16), // PEER_INFO
     P::reject(c"Primary attribute is read-only"),                   // PRIMARY
-    P::of_type(nla::U32),                                           // POLICY
-    P::of_type(nla::U32),                                           // PEER_POLICY
-    P::max(nla::U32, L3 as i16),                                    // MODE
-    P::max(nla::U32, SCRUB_DEFAULT as i16),                         // SCRUB
-    P::max(nla::U32, SCRUB_DEFAULT as i16),                         // PEER_SCRUB
-    P::of_type(nla::U16),                                           // HEADROOM
-    P::of_type(nla::U16),                                           // TAILROOM
-    P::max(nla::U32, SINGLE as i16),                                // PAIRING
+    P::of_type(NlaType::U32),                                       // POLICY
+    P::of_type(NlaType::U32),                                       // PEER_POLICY
+    P::max(NlaType::U32, L3 as i16),                                // MODE
+    P::max(NlaType::U32, SCRUB_DEFAULT as i16),                     // SCRUB
+    P::max(NlaType::U32, SCRUB_DEFAULT as i16),                     // PEER_SCRUB
+    P::of_type(NlaType::U16),                                       // HEADROOM
+    P::of_type(NlaType::U16),                                       // TAILROOM
+    P::max(NlaType::U32, SINGLE as i16),                            // PAIRING
 ]);
 
-kernel::netdev_export_peer_dev!(Netkit, netkit_peer_dev);
 kernel::mprog_entry_points!(
     Netkit,
     attach: netkit_prog_attach,
@@ -117,16 +115,12 @@ kernel::mprog_entry_points!(
 );
 
 impl Netkit {
-    fn is_primary(&self) -> bool {
-        self.primary.load(Relaxed)
-    }
-
     fn is_single(&self) -> bool {
-        self.pair.load(Relaxed) == SINGLE
+        self.pair == SINGLE
     }
 }
 
-fn check_policy(policy: u32, attr: &rtnl::Attr, extack: &mut ExtAck) -> Result {
+fn check_policy(policy: u32, attr: &Attr, extack: &mut ExtAck) -> Result {
     match policy as i32 {
         PASS | DROP => Ok(()),
         _ => {
@@ -136,77 +130,77 @@ fn check_policy(policy: u32, attr: &rtnl::Attr, extack: &mut ExtAck) -> Result {
     }
 }
 
+/// `netkit_prep_forward`: what a packet must not carry across the pair.
+#[inline(always)]
+fn prep_forward(skb: &mut SkBuff<'_>, xnet: bool, xnet_scrub: bool) {
+    skb.scrub();
+    if !xnet {
+        return;
+    }
+    skb.clear_tstamp();
+    if xnet_scrub {
+        skb.clear_priority_mark();
+    }
+}
+
 #[vtable]
 impl Driver for Netkit {
     type Priv = Netkit;
 
+    const PCPU_STATS: PcpuStats = PcpuStats::Tstats;
     const FEATURES_PASSTHRU: bool = true;
-
-    fn ops() -> &'static dev::Ops<Self> {
-        &OPS
-    }
+    const MPROG: Option<MprogField<Self>> = Some(kernel::mprog_field!(Netkit, mprog));
 
     fn priv_init() -> impl PinInit<Self> {
         pin_init!(Netkit {
-            peer: DevicePtr::new(),
             policy: AtomicI32::new(PASS),
-            scrub: AtomicU32::new(0),
+            scrub: 0,
             mprog <- Mprog::new(),
-            mode: AtomicU32::new(0),
-            pair: AtomicU32::new(0),
-            primary: AtomicBool::new(false),
+            mode: 0,
+            pair: 0,
+            primary: false,
             headroom: AtomicU32::new(0),
         })
     }
 
     fn setup(dev: &mut SetupDevice<Self>) {
-        const HW_VLAN: u64 =
-            f::HW_VLAN_CTAG_TX | f::HW_VLAN_CTAG_RX | f::HW_VLAN_STAG_TX | f::HW_VLAN_STAG_RX;
-        const FEATURES: u64 = HW_VLAN
-            | f::SG
-            | f::FRAGLIST
-            | f::HW_CSUM
-            | f::RXCSUM
-            | f::SCTP_CRC
-            | f::HIGHDMA
-            | f::GSO_SOFTWARE
-            | f::GSO_ENCAP_ALL;
+        let hw_vlan: Features =
+            F::HwVlanCtagTx | F::HwVlanCtagRx | F::HwVlanStagTx | F::HwVlanStagRx;
+        let features = hw_vlan
+            | F::Sg
+            | F::Fraglist
+            | F::HwCsum
+            | F::RxCsum
+            | F::SctpCrc
+            | F::HighDma
+            | F::GsoSoftware
+            | F::GsoEncapAll;
 
         dev.ether_setup();
         dev.set_max_mtu(dev::ETH_MAX_MTU);
-        dev.set_pcpu_stat_tstats();
-        dev.add_flags(flags::NOARP);
-        dev.change_priv_flags(
-            pf::LIVE_ADDR_CHANGE | pf::PHONY_HEADROOM | pf::NO_QUEUE | pf::DISABLE_NETPOLL,
-            pf::TX_SKB_SHARING,
+        dev.add_flags(Flag::NoArp.into());
+        dev.add_priv_flags(
+            Pf::LiveAddrChange | Pf::PhonyHeadroom | Pf::NoQueue | Pf::DisableNetpoll,
         );
         dev.set_lltx();
         dev.set_netmem_tx_no_dma();
-        dev.set_features(FEATURES);
-        dev.set_mpls_features(f::HW_CSUM | f::GSO_SOFTWARE);
-        let vlan = dev.features() & !HW_VLAN;
+        dev.set_features(features);
+        dev.set_mpls_features(F::HwCsum | F::GsoSoftware);
+        let vlan = dev.features().without(hw_vlan);
         dev.set_vlan_features(vlan);
-        dev.set_needs_free_netdev();
         dev.set_tso_max_size(dev::GSO_MAX_SIZE);
     }
 
-    fn init(dev: &NkDev) -> Result {
-        dev.set_lockdep_classes();
-        Ok(())
-    }
-
     fn uninit(dev: &NkDev, rtnl: &Rtnl) {
-        dev.data().mprog.release_all::<Netkit>(rtnl);
-        queue_unlease(dev);
+        queue_unlease(dev, rtnl);
     }
 
     fn open(dev: &NkDev, rtnl: &Rtnl) -> Result {
-        let nk = dev.data();
-        if nk.is_single() {
+        if dev.data().is_single() {
             dev.carrier_on();
             return Ok(());
         }
-        let peer = nk.peer.get_rtnl(rtnl).ok_or(ENOTCONN)?;
+        let peer = dev.peer_rtnl(rtnl).ok_or(ENOTCONN)?;
         if peer.is_up() {
             dev.carrier_on();
             peer.carrier_on();
@@ -216,83 +210,44 @@ impl Driver for Netkit {
 
     fn stop(dev: &NkDev, rtnl: &Rtnl) -> Result {
         dev.carrier_off();
-        if let Some(peer) = dev.data().peer.get_rtnl(rtnl) {
+        if let Some(peer) = dev.peer_rtnl(rtnl) {
             peer.carrier_off();
         }
         Ok(())
     }
 
     #[inline(always)]
-    fn start_xmit(mut skb: SkBuff, dev: &NkDev) -> TxStatus {
-        mprog::with_net_context(|| {
-            let nk = dev.data();
-            let mut ret = nk.policy.load(Relaxed);
-            let len = skb.len();
-            let rcu = rcu::read_lock();
-            let peer = match nk.peer.get(&rcu) {
-                Some(p) if p.is_up() && skb.may_pull(ETH_HLEN) && skb.orphan_frags_atomic() => p,
-                _ => return drop_skb(dev, skb),
-            };
-            skb.prep_forward(!dev.same_net(peer), nk.scrub.load(Relaxed) != 0);
-            skb.eth_pkt_type(peer);
-            skb.set_dev(peer);
-            ret = nk.mprog.run(&rcu, &mut skb, ret, NEXT);
-            match ret {
-                NEXT | PASS => {
-                    skb.pull_eth_header();
-                    match skb.netif_rx() {
-                        RxResult::Success => {
-                            dev.sw_netstats_tx_add(1, len);
-                            peer.sw_netstats_rx_add(len);
-                            TxStatus::Success
-                        }
-                        RxResult::Dropped => {
-                            dev.core_stats_tx_dropped_inc();
-                            TxStatus::Drop
-                        }
-                    }
-                }
-                REDIRECT => {
-                    dev.sw_netstats_tx_add(1, len);
-                    skb.do_redirect();
-                    TxStatus::Success
-                }
-                _ => drop_skb(dev, skb),
-            }
-        })
+    fn start_xmit<'a>(skb: SkBuff<'a>, dev: &'a NkDev, ctx: &'a TxContext) -> TxStatus {
+        ctx.with_bpf_net_context(|bctx| xmit(skb, dev, bctx))
     }
 
     fn get_iflink(dev: &NkDev) -> i32 {
-        let rcu = rcu::read_lock();
-        dev.data().peer.get(&rcu).map_or(0, Device::ifindex)
+        let rcu = kernel::sync::rcu::read_lock();
+        dev.peer(&rcu).map_or(0, |p| p.ifindex())
     }
 
+    #[inline(always)]
     fn get_peer_dev<'a>(dev: &'a NkDev, rcu: &'a RcuHeld) -> Option<&'a Device> {
-        dev.data().peer.get(rcu)
+        dev.peer(rcu).map(|p| &**p)
     }
 
     fn get_stats64(dev: &NkDev, stats: &mut Stats64) {
         stats.fetch_sw_netstats(dev);
-        stats.set_tx_dropped_from(dev);
+        stats.set_tx_dropped(dev.tx_dropped());
     }
 
-    fn set_mac_address(dev: &NkDev, addr: &SockAddr) -> Result {
-        if dev.data().mode.load(Relaxed) != L2 {
+    fn set_mac_address(dev: &NkDev, rtnl: &Rtnl, addr: &SockAddr) -> Result {
+        if dev.data().mode != L2 {
             return Err(EOPNOTSUPP);
         }
-        dev.eth_mac_addr(addr)
+        dev.eth_mac_addr(rtnl, addr)
     }
 
     fn set_rx_headroom(dev: &NkDev, headroom: i32) {
-        let headroom = if headroom < 0 {
-            dev::NET_SKB_PAD
-        } else {
-            headroom as u32
-        };
-        let nk = dev.data();
-        let rcu = rcu::read_lock();
-        nk.headroom.store(headroom, Relaxed);
-        match nk.peer.get(&rcu).and_then(|p| p.downcast::<Netkit>()) {
+        let headroom = u32::try_from(headroom).unwrap_or_else(|_| dev::net_skb_pad());
+        let rcu = kernel::sync::rcu::read_lock();
+        dev.data().headroom.store(headroom, Relaxed);
+        match dev.peer(&rcu) {
             None => dev.set_needed_headroom(headroom as u16),
             Some(peer) => {
                 let h = headroom.max(peer.data().headroom.load(Relaxed)) as u16;
@@ -307,50 +262,49 @@ impl Driver for Netkit {
         Ok(())
     }
 
-    fn bpf(dev: &NkDev, cmd: &mut NetdevBpf) -> Result {
-        let (queue_id, create) = match cmd.command() {
-            BpfCommand::SetupXskPool { queue_id, create } => (queue_id, create),
+    fn bpf(dev: &NkDev, rtnl: &Rtnl, locked: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
+        let setup = match cmd {
+            BpfCommand::SetupXskPool(setup) => setup,
             BpfCommand::SetupProg => return Err(EOPNOTSUPP),
             BpfCommand::Other => return Err(EINVAL),
         };
         if !dev.data().is_single() {
             return Err(EOPNOTSUPP);
         }
-        let rxq = dev.rx_queue(u32::from(queue_id)).ok_or(EINVAL)?;
-        let lease = rxq.lease().ok_or(EOPNOTSUPP)?;
+        let lease = locked
+            .rx_lease(u32::from(setup.queue_id()))?
+            .ok_or(EOPNOTSUPP)?;
         let phys = lease.device();
         let xsk = phys.xsk_ops().ok_or(EOPNOTSUPP)?;
-        let mut lower = cmd.xsk_for_queue(lease.index() as u16);
+        let create = setup.is_create();
         let lock = phys.lock();
         if create && !phys.xdp_features_xsk() {
             return Err(EOPNOTSUPP);
         }
-        if create && phys.min_mp_channel_count(&lock) != 0 {
+        if create && lock.min_mp_channel_count() != 0 {
             return Err(EBUSY);
         }
-        xsk.bpf(phys, &lock, &mut lower)
+        xsk.setup_pool(rtnl, &lock, &setup, lease.index() as u16)
     }
 
-    fn xsk_wakeup(dev: &NkDev, queue_id: u32, flags: u32) -> Result {
-        let rxq = dev.rx_queue(queue_id).ok_or(EINVAL)?;
-        let lease = rxq.lease().ok_or(EOPNOTSUPP)?;
-        let phys = lease.device();
+    fn xsk_wakeup(_dev: &NkDev, queue: &XskWakeup<'_>, flags: u32) -> Result {
+        let lease = queue.lease()?.ok_or(EOPNOTSUPP)?;
         // `bpf` checked the physical device's AF_XDP support when the pool
         // was set up, and a lease ends before that device can change.
-        let xsk = phys.xsk_ops().ok_or(EOPNOTSUPP)?;
-        xsk.wakeup(phys, lease.index(), flags)
+        let xsk = lease.device().xsk_ops().ok_or(EOPNOTSUPP)?;
+        xsk.wakeup(lease.index(), flags)
     }
 
-    fn queue_create(dev: &NkDev, locked: &Locked, extack: &mut ExtAck) -> Result<u32> {
+    fn queue_create(dev: &NkDev, locked: &Locked<'_>, extack: &mut ExtAck) -> Result<u32> {
         let nk = dev.data();
         let old = dev.real_num_rx_queues();
         // In paired mode only the peer (non-primary) device leases queues;
         // the primary is the management side. Single devices always may.
-        if !nk.is_single() && nk.is_primary() {
+        if !nk.is_single() && nk.primary {
             extack.set_msg(c"netkit can only lease against the peer device");
             return Err(EOPNOTSUPP);
         }
-        if let Err(e) = dev.set_real_num_rx_queues(locked, old + 1) {
+        if let Err(e) = locked.set_real_num_rx_queues(old + 1) {
             if old + 1 > dev.num_rx_queues() {
                 extack.set_msg(c"netkit maximum queue limit reached");
             } else {
@@ -369,41 +323,114 @@ impl Driver for Netkit {
     }
 }
 
+/// `netkit_xmit`.
 #[inline(always)]
-fn drop_skb(dev: &NkDev, skb: SkBuff) -> TxStatus {
-    skb.drop_reason(DropReason::NotSpecified);
+fn xmit<'a>(mut skb: SkBuff<'a>, dev: &'a NkDev, ctx: &'a BpfNetContext) -> TxStatus {
+    let nk = dev.data();
+    let mut ret = nk.policy.load(Relaxed);
+    let len = skb.len();
+    let peer = match dev.peer(ctx) {
+        Some(p) if p.is_up() && skb.may_pull(ETH_HLEN) && skb.orphan_frags_atomic() => p,
+        _ => return drop_skb(dev, skb, ctx),
+    };
+    prep_forward(&mut skb, !dev.same_net(peer), nk.scrub != 0);
+    skb.eth_pkt_type(peer);
+    skb.set_dev(peer);
+    ret = nk.mprog.run(ctx, &mut skb, ret, NEXT);
+    match ret {
+        NEXT | PASS => {
+            if !skb.pull_eth_header() {
+                return drop_skb(dev, skb, ctx);
+            }
+            match skb.netif_rx(ctx) {
+                RxResult::Success => {
+                    dev.sw_netstats_tx_add(ctx, 1, len);
+                    peer.sw_netstats_rx_add(ctx, len);
+                    TxStatus::Success
+                }
+                RxResult::Dropped => {
+                    dev.core_stats_tx_dropped_inc();
+                    TxStatus::Drop
+                }
+            }
+        }
+        REDIRECT => {
+            dev.sw_netstats_tx_add(ctx, 1, len);
+            skb.do_redirect(ctx);
+            TxStatus::Success
+        }
+        _ => drop_skb(dev, skb, ctx),
+    }
+}
+
+#[inline(always)]
+fn drop_skb(dev: &NkDev, skb: SkBuff<'_>, ctx: &TxContext) -> TxStatus {
+    skb.drop_reason(ctx, DropReason::NotSpecified);
     dev.core_stats_tx_dropped_inc();
     TxStatus::Drop
 }
 
 /// Ends every queue lease of `dev` (`ndo_uninit`).
-fn queue_unlease(dev: &NkDev) {
+fn queue_unlease(dev: &NkDev, rtnl: &Rtnl) {
     let n = dev.real_num_rx_queues();
     if n == NUM_RX_QUEUES_REAL {
         return;
     }
     let lock = dev.lock();
     for i in 1..n {
-        let Some(rxq) = dev.rx_queue(i) else { break };
-        let Some(phys_q) = rxq.lease() else { continue };
-        let phys_lock = phys_q.device().lock();
-        rxq.unlease(phys_q, &lock, &phys_lock);
+        let Ok(Some(lease)) = lock.rx_lease(i) else {
+            continue;
+        };
+        let phys_lock = lease.device().lock();
+        // Cannot fail: the two queues are leased to each other.
+        let _ = lock.unlease(rtnl, i, &phys_lock);
     }
+}
+
+/// Sets up one end of a new pair (or a single device) before registration.
+fn init_dev<K>(d: &mut NewDevice<'_, Netkit, K>, cfg: &Config, primary: bool) {
+    let (policy, scrub) = if primary {
+        (cfg.policy_prim, cfg.scrub_prim)
+    } else {
+        (cfg.policy_peer, cfg.scrub_peer)
+    };
+    {
+        let nk = d.data_mut().project();
+        *nk.primary = primary;
+        *nk.policy.get_mut() = policy as i32;
+        *nk.scrub = scrub;
+        *nk.mode = cfg.mode;
+        *nk.pair = cfg.pair;
+        *nk.headroom.get_mut() = u32::from(cfg.headroom);
+    }
+    if cfg.headroom != 0 {
+        d.dev().set_needed_headroom(cfg.headroom);
+    }
+    if cfg.tailroom != 0 {
+        d.dev().set_needed_tailroom(cfg.tailroom);
+    }
+}
+
+/// The settings `newlink` parsed.
+struct Config {
+    mode: u32,
+    pair: u32,
+    scrub_prim: u32,
+    scrub_peer: u32,
+    policy_prim: u32,
+    policy_peer: u32,
+    headroom: u16,
+    tailroom: u16,
 }
 
 #[vtable]
 impl LinkOps for Netkit {
     const KIND: &'static CStr = DRV_NAME;
-    const MAX_TYPE: u32 = A_MAX;
     const PEER_TYPE: u16 = A_PEER_INFO as u16;
-    const POLICY: &'static [bindings::nla_policy] = NETKIT_POLICY.as_slice();
+    const POLICY: &'static PolicyTable = NETKIT_POLICY.table();
 
     fn link_ops() -> &'static LinkOpsTable<Self> {
         &LINK_OPS
-    }
-
-    fn peer(data: &Netkit) -> Option<&DevicePtr> {
-        Some(&data.peer)
     }
 
     fn alloc_queues(num_tx: u32, num_rx: u32) -> Result<(u32, u32)> {
@@ -413,7 +440,7 @@ impl LinkOps for Netkit {
         Ok((NUM_TX_QUEUES_REAL, NUM_RX_QUEUES_REAL))
     }
 
-    fn validate(tb: Attrs<'_>, _data: Attrs<'_>, _extack: &mut ExtAck) -> Result {
+    fn validate(tb: LinkAttrs<'_>, _data: Attrs<'_>, _extack: &mut ExtAck) -> Result {
         let Some(attr) = tb.get(ifla::ADDRESS) else {
             return Ok(());
         };
@@ -426,49 +453,54 @@ impl LinkOps for Netkit {
         Ok(())
     }
 
-    fn newlink(
-        rtnl: &Rtnl,
-        mut dev: NewDevice<'_, Self>,
-        params: &NewLinkParams<'_>,
+    fn newlink<'a>(
+        rtnl: &'a Rtnl,
+        mut dev: NewDevice<'a, Self>,
+        params: &NewLinkParams<'a, Self>,
         extack: &mut ExtAck,
-    ) -> Result {
+    ) -> Result<Registered<'a, Self>> {
         let tb = params.tb();
-        let data = params.data::<Self>();
-        let mut mode = L3;
-        let mut pair = PAIR;
-        let (mut scrub_prim, mut scrub_peer) = (SCRUB_DEFAULT, SCRUB_DEFAULT);
-        let (mut policy_prim, mut policy_peer) = (PASS as u32, PASS as u32);
-        let (mut headroom, mut tailroom) = (0u16, 0u16);
+        let data = params.data();
+        let mut cfg = Config {
+            mode: L3,
+            pair: PAIR,
+            scrub_prim: SCRUB_DEFAULT,
+            scrub_peer: SCRUB_DEFAULT,
+            policy_prim: PASS as u32,
+            policy_peer: PASS as u32,
+            headroom: 0,
+            tailroom: 0,
+        };
         let mut peer_info = None;
 
         if let Some(a) = data.get(A_MODE) {
-            mode = a.get_u32();
+            cfg.mode = a.get_u32()?;
         }
         if let Some(a) = data.get(A_PEER_INFO) {
             peer_info = Some(PeerAttrs::parse(a, extack)?);
         }
         if let Some(a) = data.get(A_SCRUB) {
-            scrub_prim = a.get_u32();
+            cfg.scrub_prim = a.get_u32()?;
         }
         if let Some(a) = data.get(A_PEER_SCRUB) {
-            scrub_peer = a.get_u32();
+            cfg.scrub_peer = a.get_u32()?;
         }
         if let Some(a) = data.get(A_POLICY) {
-            policy_prim = a.get_u32();
-            check_policy(policy_prim, a, extack)?;
+            cfg.policy_prim = a.get_u32()?;
+            check_policy(cfg.policy_prim, a, extack)?;
         }
         if let Some(a) = data.get(A_PEER_POLICY) {
-            policy_peer = a.get_u32();
-            check_policy(policy_peer, a, extack)?;
+            cfg.policy_peer = a.get_u32()?;
+            check_policy(cfg.policy_peer, a, extack)?;
         }
         if let Some(a) = data.get(A_HEADROOM) {
-            headroom = a.get_u16();
+            cfg.headroom = a.get_u16()?;
         }
         if let Some(a) = data.get(A_TAILROOM) {
-            tailroom = a.get_u16();
+            cfg.tailroom = a.get_u16()?;
         }
         if let Some(a) = data.get(A_PAIRING) {
-            pair = a.get_u32();
+            cfg.pair = a.get_u32()?;
         }
         let seen_scrub = data.get(A_SCRUB).is_some();
         let seen_peer = data.get(A_PEER_INFO).is_some()
@@ -476,40 +508,26 @@ impl LinkOps for Netkit {
             || data.get(A_PEER_POLICY).is_some();
 
         let tbp = peer_info.as_ref().map_or(tb, PeerAttrs::attrs);
-        let (ifname, assign) = match peer_info.as_ref().and_then(|p| p.attrs().get(ifla::IFNAME)) {
+        let (ifname, assign) = match tbp.get(ifla::IFNAME).filter(|_| peer_info.is_some()) {
             Some(a) => (IfName::from_attr(a), NameAssign::User),
             None => (IfName::new(c"nk%d"), NameAssign::Enum),
         };
-        if mode != L2 && (tb.get(ifla::ADDRESS).is_some() || tbp.get(ifla::ADDRESS).is_some()) {
+        if cfg.mode != L2 && (tb.get(ifla::ADDRESS).is_some() || tbp.get(ifla::ADDRESS).is_some())
+        {
             return Err(EOPNOTSUPP);
         }
-        if pair == SINGLE
-            && (peer_info.is_some() || seen_peer || seen_scrub || policy_prim != PASS as u32)
+        if cfg.pair == SINGLE
+            && (peer_info.is_some() || seen_peer || seen_scrub || cfg.policy_prim != PASS as u32)
         {
             return Err(EOPNOTSUPP);
         }
 
-        let init = |d: &NkDev, primary: bool, policy: u32, scrub: u32| {
-            let nk = d.data();
-            nk.primary.store(primary, Relaxed);
-            nk.policy.store(policy as i32, Relaxed);
-            nk.scrub.store(scrub, Relaxed);
-            nk.mode.store(mode, Relaxed);
-            nk.pair.store(pair, Relaxed);
-            nk.headroom.store(u32::from(headroom), Relaxed);
-            if headroom != 0 {
-                d.set_needed_headroom(headroom);
-            }
-            if tailroom != 0 {
-                d.set_needed_tailroom(tailroom);
-            }
-        };
-
         let mut peer = None;
-        if pair == PAIR {
-            let mut p = Self::create_peer(rtnl, params.peer_net(), &ifname, assign, tbp, extack)?;
+        if cfg.pair == PAIR {
+            let mut p =
+                params.create_peer(rtnl, params.peer_net(), &ifname, assign, tbp, extack)?;
             p.dev().inherit_tso_max(dev.dev());
-            if mode == L2 && !(peer_info.is_some() && tbp.get(ifla::ADDRESS).is_some()) {
+            if cfg.mode == L2 && !(peer_info.is_some() && tbp.get(ifla::ADDRESS).is_some()) {
                 p.dev().eth_hw_addr_random(rtnl);
             }
             if let Some(pi) = peer_info.as_ref() {
@@ -517,67 +535,45 @@ impl LinkOps for Netkit {
                     p.set_ifindex(pi.ifi_index());
                 }
             }
-            init(p.dev(), false, policy_peer, scrub_peer);
+            init_dev(&mut p, &cfg, false);
             let p = p.register(rtnl)?;
             p.carrier_off();
-            if mode == L2 {
+            if cfg.mode == L2 {
                 // As in C, a failure here leaves the device as it is.
-                let _ = p.change_flags(rtnl, p.flags() & !flags::NOARP);
+                let _ = p.change_flags(rtnl, p.flags().without(Flag::NoArp));
             }
-            if let Err(e) = rtnl::configure_link(rtnl, p) {
-                rtnl::unregister(rtnl, p);
-                return Err(e);
-            }
+            // On failure the adapter unregisters the peer.
+            p.configure(rtnl)?;
             peer = Some(p);
         }
 
-        if mode == L2 && tb.get(ifla::ADDRESS).is_none() {
+        if cfg.mode == L2 && tb.get(ifla::ADDRESS).is_none() {
             dev.dev().eth_hw_addr_random(rtnl);
         }
         match tb.get(ifla::IFNAME) {
             Some(a) => dev.set_name(&IfName::from_attr(a)),
             None => dev.set_name(&IfName::new(c"nk%d")),
         }
-        init(dev.dev(), true, policy_prim, scrub_prim);
-        if pair == SINGLE {
+        init_dev(&mut dev, &cfg, true);
+        if cfg.pair == SINGLE {
             dev.set_xdp_features_xsk();
         }
-        let d = match dev.register(rtnl) {
-            Ok(d) => d,
-            Err(e) => {
-                if let Some(p) = peer {
-                    rtnl::unregister(rtnl, p);
-                }
-                return Err(e);
-            }
-        };
+        let d = dev.register(rtnl)?;
         d.carrier_off();
-        if mode == L2 {
+        if cfg.mode == L2 {
             // As in C, a failure here leaves the device as it is.
-            let _ = d.change_flags(rtnl, d.flags() & !flags::NOARP);
+            let _ = d.change_flags(rtnl, d.flags().without(Flag::NoArp));
         }
         if let Some(p) = peer {
-            rtnl::pair(rtnl, d, p);
+            d.pair(rtnl, p);
         }
-        Ok(())
-    }
-
-    fn dellink(rtnl: &Rtnl, dev: &NkDev, peer: Option<&NkDev>, list: &mut UnregisterList<'_>) {
-        list.queue(rtnl, dev);
-        if let Some(peer) = peer {
-            // The peer may already be queued (e.g. by a same-namespace
-            // teardown or by our notifier): queueing it twice would corrupt
-            // the list.
-            if !peer.unregister_queued(rtnl) {
-                list.queue(rtnl, peer);
-            }
-        }
+        Ok(d)
     }
 
     fn changelink(
         rtnl: &Rtnl,
         dev: &NkDev,
-        _tb: Attrs<'_>,
+        _tb: LinkAttrs<'_>,
         data: Attrs<'_>,
         extack: &mut ExtAck,
     ) -> Result {
@@ -591,7 +587,7 @@ impl LinkOps for Netkit {
             (A_PAIRING, "pairing"),
         ];
         let nk = dev.data();
-        if !nk.is_primary() {
+        if !nk.primary {
             extack.set_msg(c"netkit link settings can be changed only through the primary device");
             return Err(EACCES);
         }
@@ -605,7 +601,7 @@ impl LinkOps for Netkit {
             }
         }
         if let Some(a) = data.get(A_POLICY) {
-            let policy = a.get_u32();
+            let policy = a.get_u32()?;
             if nk.is_single() {
                 return Err(EOPNOTSUPP);
             }
@@ -613,12 +609,8 @@ impl LinkOps for Netkit {
             nk.policy.store(policy as i32, Relaxed);
         }
         if let Some(a) = data.get(A_PEER_POLICY) {
-            let policy = a.get_u32();
-            let peer = nk
-                .peer
-                .get_rtnl(rtnl)
-                .and_then(|p| p.downcast::<Netkit>())
-                .ok_or(EOPNOTSUPP)?;
+            let policy = a.get_u32()?;
+            let peer = dev.peer_rtnl(rtnl).ok_or(EOPNOTSUPP)?;
             check_policy(policy, a, extack)?;
             peer.data().policy.store(policy as i32, Relaxed);
         }
@@ -633,52 +625,47 @@ impl LinkOps for Netkit {
 
     fn fill_info(rtnl: &Rtnl, dev: &NkDev, msg: &mut Msg) -> Result {
         let nk = dev.data();
-        msg.put_u8(A_PRIMARY, u8::from(nk.is_primary()))?;
+        msg.put_u8(A_PRIMARY, u8::from(nk.primary))?;
         msg.put_u32(A_POLICY, nk.policy.load(Relaxed) as u32)?;
-        msg.put_u32(A_MODE, nk.mode.load(Relaxed))?;
+        msg.put_u32(A_MODE, nk.mode)?;
         if !nk.is_single() {
-            msg.put_u32(A_SCRUB, nk.scrub.load(Relaxed))?;
+            msg.put_u32(A_SCRUB, nk.scrub)?;
         }
         msg.put_u16(A_HEADROOM, dev.needed_headroom())?;
         msg.put_u16(A_TAILROOM, dev.needed_tailroom())?;
-        msg.put_u32(A_PAIRING, nk.pair.load(Relaxed))?;
-        if let Some(peer) = nk.peer.get_rtnl(rtnl).and_then(|p| p.downcast::<Netkit>()) {
+        msg.put_u32(A_PAIRING, nk.pair)?;
+        if let Some(peer) = dev.peer_rtnl(rtnl) {
             let pk = peer.data();
             msg.put_u32(A_PEER_POLICY, pk.policy.load(Relaxed) as u32)?;
-            msg.put_u32(A_PEER_SCRUB, pk.scrub.load(Relaxed))?;
+            msg.put_u32(A_PEER_SCRUB, pk.scrub)?;
         }
         Ok(())
     }
 
-    fn get_link_net(rtnl: &Rtnl, dev: &NkDev) -> Net {
-        let d: &Device = dev;
-        Net::of(dev.data().peer.get_rtnl(rtnl).unwrap_or(d))
+    fn get_link_net<'a>(rtnl: &'a Rtnl, dev: &'a NkDev) -> &'a Net {
+        dev.peer_rtnl(rtnl).map_or(dev.net(), |p| p.net())
     }
 }
 
 impl MprogDriver for Netkit {
-    const LINK_TYPE: u32 = bindings::bpf_link_type_BPF_LINK_TYPE_NETKIT;
-
-    fn mprog(data: &Netkit) -> &Mprog {
-        &data.mprog
-    }
+    const LINK_TYPE: LinkType = LinkType::Netkit;
 
     fn target<'a>(
         rtnl: &'a Rtnl,
-        net: Net,
+        net: &Net,
         ifindex: u32,
-        attach_type: u32,
+        attach_type: AttachType,
         _which: Which,
     ) -> Result<&'a NkDev> {
         let peer_side = match attach_type {
-            bindings::bpf_attach_type_BPF_NETKIT_PRIMARY => false,
-            bindings::bpf_attach_type_BPF_NETKIT_PEER => true,
+            AttachType::NETKIT_PRIMARY => false,
+            AttachType::NETKIT_PEER => true,
             _ => return Err(EINVAL),
         };
         let dev = dev::get_by_index(rtnl, net, ifindex).ok_or(ENODEV)?;
         let dev = dev.downcast::<Netkit>().ok_or(ENXIO)?;
         let nk = dev.data();
-        if !nk.is_primary() {
+        if !nk.primary {
             return Err(EACCES);
         }
         if nk.is_single() {
@@ -687,24 +674,17 @@ impl MprogDriver for Netkit {
         if !peer_side {
             return Ok(dev);
         }
-        nk.peer
-            .get_rtnl(rtnl)
-            .and_then(|p| p.downcast::<Netkit>())
-            .ok_or(ENODEV)
+        dev.peer_rtnl(rtnl).ok_or(ENODEV)
     }
 
-    fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: u32) {
-        let side = if attach_type == bindings::bpf_attach_type_BPF_NETKIT_PRIMARY {
+    fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: AttachType) {
+        let side = if attach_type == AttachType::NETKIT_PRIMARY {
             "primary"
         } else {
             "peer"
         };
         seq_print!(seq, "ifindex:\t{}\n", ifindex);
-        seq_print!(seq, "attach_type:\t{} ({})\n", attach_type, side);
-    }
-
-    fn link_fill_info(info: &mut LinkInfo, ifindex: u32, attach_type: u32) {
-        info.set_netkit(ifindex, attach_type);
+        seq_print!(seq, "attach_type:\t{} ({})\n", attach_type.as_u32(), side);
     }
 }
 
@@ -721,16 +701,14 @@ impl Notifier for Netkit {
             return;
         }
         rtnl::unregister_many(rtnl, |list| {
-            let lock = dev.lock_ops();
+            let guard = dev.lock_ops();
+            // A device without the ops lock has no queue management, so no
+            // leases.
+            let Some(lock) = guard.locked() else { return };
             for i in 0..dev.real_num_rx_queues() {
-                let Some(nk) = queue::leasee(dev, &lock, i).and_then(|d| d.downcast::<Netkit>())
-                else {
-                    continue;
-                };
-                if nk.unregister_queued(rtnl) {
-                    continue;
+                if let Some(nk) = lock.leasee(i).and_then(|d| d.downcast::<Netkit>()) {
+                    rtnl::dellink::<Netkit>(rtnl, nk, list);
                 }
-                rtnl::dellink::<Netkit>(rtnl, nk, list);
             }
         });
     }

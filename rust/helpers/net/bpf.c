@@ -3,7 +3,7 @@
 #include <linux/bpf_mprog.h>
 #include <linux/filter.h>
 
-#ifdef CONFIG_BPF_SYSCALL
+#ifdef CONFIG_NET
 
 __rust_helper struct bpf_net_context *
 rust_helper_bpf_net_ctx_set(struct bpf_net_context *bpf_net_ctx)
@@ -15,6 +15,10 @@ __rust_helper void rust_helper_bpf_net_ctx_clear(struct bpf_net_context *bpf_net
 {
 	bpf_net_ctx_clear(bpf_net_ctx);
 }
+
+#endif /* CONFIG_NET */
+
+#ifdef CONFIG_BPF_SYSCALL
 
 __rust_helper void rust_helper_bpf_compute_data_pointers(struct sk_buff *skb)
 {

@@ -45,6 +45,16 @@ __rust_helper void rust_helper_dev_core_stats_tx_dropped_inc(struct net_device *
 	dev_core_stats_tx_dropped_inc(dev);
 }
 
+__rust_helper long rust_helper_netdev_stats_read_tx_dropped(const struct net_device *dev)
+{
+	return DEV_STATS_READ(dev, tx_dropped);
+}
+
+__rust_helper bool rust_helper_netdev_need_ops_lock(const struct net_device *dev)
+{
+	return netdev_need_ops_lock(dev);
+}
+
 __rust_helper void rust_helper_netdev_lock(struct net_device *dev)
 {
 	netdev_lock(dev);

@@ -6,6 +6,11 @@
 
 #ifdef CONFIG_NET
 
+__rust_helper unsigned int rust_helper_net_skb_pad(void)
+{
+	return NET_SKB_PAD;
+}
+
 __rust_helper void rust_helper_kfree_skb_reason(struct sk_buff *skb,
 						enum skb_drop_reason reason)
 {

@@ -11,16 +11,15 @@
 //! rustdoc_sink` while registered):
 //!
 //! ```
-//! use kernel::bindings;
 //! use kernel::net::{
-//!     dev::{self, Driver, DriverDevice, SetupDevice, TxStatus},
-//!     rtnl::{self, ExtAck, LinkOps, LinkOpsTable, NewDevice, NewLinkParams, Rtnl},
-//!     skbuff::{DropReason, SkBuff},
+//!     dev::{Driver, DriverDevice, SetupDevice, TxStatus},
+//!     rtnl::{self, ExtAck, LinkOps, LinkOpsTable, NewDevice, NewLinkParams, Registered, Rtnl},
+//!     skbuff::{DropReason, SkBuff, TxContext},
 //! };
 //!
 //! struct Sink;
 //!
-//! static OPS: dev::Ops<Sink> = dev::Ops::new();
+//! kernel::net_device_ops!(Sink);
 //! static LINK_OPS: LinkOpsTable<Sink> = LinkOpsTable::new();
 //! static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
 //!
@@ -28,20 +27,19 @@
 //! impl Driver for Sink {
 //!     type Priv = ();
 //!
-//!     fn ops() -> &'static dev::Ops<Self> {
-//!         &OPS
-//!     }
-//!
 //!     fn priv_init() -> impl PinInit<()> {}
 //!
 //!     fn setup(dev: &mut SetupDevice<Self>) {
 //!         dev.ether_setup();
-//!         dev.set_needs_free_netdev();
 //!     }
 //!
-//!     fn start_xmit(skb: SkBuff, dev: &DriverDevice<Self>) -> TxStatus {
+//!     fn start_xmit<'a>(
+//!         skb: SkBuff<'a>,
+//!         dev: &'a DriverDevice<Self>,
+//!         ctx: &'a TxContext,
+//!     ) -> TxStatus {
 //!         dev.core_stats_tx_dropped_inc();
-//!         skb.drop_reason(DropReason::NotSpecified);
+//!         skb.drop_reason(ctx, DropReason::NotSpecified);
 //!         TxStatus::Drop
 //!     }
 //! }
@@ -49,29 +47,19 @@
 //! #[vtable]
 //! impl LinkOps for Sink {
 //!     const KIND: &'static CStr = c"rustdoc_sink";
-//!     const MAX_TYPE: u32 = 0;
-//!     const POLICY: &'static [bindings::nla_policy] = POLICY.as_slice();
+//!     const POLICY: &'static rtnl::PolicyTable = POLICY.table();
 //!
 //!     fn link_ops() -> &'static LinkOpsTable<Self> {
 //!         &LINK_OPS
 //!     }
 //!
-//!     fn newlink(
-//!         rtnl: &Rtnl,
-//!         dev: NewDevice<'_, Self>,
-//!         _params: &NewLinkParams<'_>,
+//!     fn newlink<'a>(
+//!         rtnl: &'a Rtnl,
+//!         dev: NewDevice<'a, Self>,
+//!         _params: &NewLinkParams<'a, Self>,
 //!         _extack: &mut ExtAck,
-//!     ) -> Result {
-//!         dev.register(rtnl).map(|_| ())
-//!     }
-//!
-//!     fn dellink(
-//!         rtnl: &Rtnl,
-//!         dev: &DriverDevice<Self>,
-//!         _peer: Option<&DriverDevice<Self>>,
-//!         list: &mut rtnl::UnregisterList<'_>,
-//!     ) {
-//!         list.queue(rtnl, dev);
+//!     ) -> Result<Registered<'a, Self>> {
+//!         dev.register(rtnl)
 //!     }
 //! }
 //!
@@ -86,14 +74,15 @@ use crate::{
     bindings,
     error::{from_result, to_result, Result, VTABLE_DEFAULT_ERROR},
     ffi::{c_int, c_void},
+    impl_flags,
     net::{
         ethtool::DrvInfo,
-        queue::RxQueue,
+        queue::{Lease, RxQueue, XskWakeup},
         rtnl::{ExtAck, Net, Rtnl},
-        skbuff::SkBuff,
+        skbuff::{SkBuff, TxContext},
     },
     prelude::*,
-    sync::{aref::AlwaysRefCounted, rcu},
+    sync::{aref::AlwaysRefCounted, rcu, LockClassKey},
     types::{NotThreadSafe, Opaque},
 };
 use core::{
@@ -102,15 +91,38 @@ use core::{
     sync::atomic::{AtomicPtr, Ordering},
 };
 
-/// Proof of an RCU read-side critical section.
-pub trait RcuRead {}
+mod private {
+    pub trait Sealed {}
+}
+pub(crate) use private::Sealed;
 
+/// `WARN_ON_ONCE(cond)`: warns the first time `cond` holds at this call
+/// site; returns `cond`.
+macro_rules! warn_on_once {
+    ($cond:expr) => {{
+        static WARNED: ::core::sync::atomic::AtomicBool = ::core::sync::atomic::AtomicBool::new(false);
+        let cond: bool = $cond;
+        if cond && !WARNED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
+            $crate::warn_on!(true);
+        }
+        cond
+    }};
+}
+pub(crate) use warn_on_once;
+
+/// Proof of an RCU read-side critical section.
+///
+/// Sealed: only this crate's guards and context tokens implement it.
+pub trait RcuRead: Sealed {}
+
+impl Sealed for rcu::Guard {}
 impl RcuRead for rcu::Guard {}
 
 /// An RCU read-side critical section the core entered before calling a
 /// driver (e.g. `ndo_get_peer_dev`): no need to take the lock again.
 pub struct RcuHeld(NotThreadSafe);
 
+impl Sealed for RcuHeld {}
 impl RcuRead for RcuHeld {}
 
 impl RcuHeld {
@@ -124,16 +136,97 @@ impl RcuHeld {
 }
 
 struct RcuHeldToken(RcuHeld);
-// SAFETY: The token carries no data.
+// SAFETY: The token carries no data; only `RcuHeld::assume`'s contract gives
+// a reference meaning.
 unsafe impl Sync for RcuHeldToken {}
 
-/// Flags of `net_device::flags` (`IFF_*`).
-pub mod flags {
-    /// Interface is administratively up.
-    pub const UP: u32 = crate::bindings::net_device_flags_IFF_UP;
-    /// No ARP protocol.
-    pub const NOARP: u32 = crate::bindings::net_device_flags_IFF_NOARP;
+impl_flags!(
+    /// Bits of `net_device::flags` (`IFF_*`).
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub struct Flags(u32);
+
+    /// One `IFF_*` flag.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum Flag {
+        /// Interface is administratively up.
+        Up = bindings::net_device_flags_IFF_UP,
+        /// No ARP protocol.
+        NoArp = bindings::net_device_flags_IFF_NOARP,
+    }
+);
+
+impl Flags {
+    /// `self` with `flag` cleared; other bits, named here or not, stay.
+    pub fn without(self, flag: Flag) -> Self {
+        Self(self.0 & !(flag as u32))
+    }
 }
+
+impl_flags!(
+    /// `NETIF_F_*` feature bits (`netdev_features_t`).
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub struct Features(u64);
+
+    /// One feature, or one of the core's feature groups.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum Feature {
+        /// Scatter/gather.
+        Sg = 1 << bindings::NETIF_F_SG_BIT,
+        /// Fraglists.
+        Fraglist = 1 << bindings::NETIF_F_FRAGLIST_BIT,
+        /// Checksum offload of all protocols.
+        HwCsum = 1 << bindings::NETIF_F_HW_CSUM_BIT,
+        /// Receive checksum offload.
+        RxCsum = 1 << bindings::NETIF_F_RXCSUM_BIT,
+        /// SCTP CRC offload.
+        SctpCrc = 1 << bindings::NETIF_F_SCTP_CRC_BIT,
+        /// DMA to high memory.
+        HighDma = 1 << bindings::NETIF_F_HIGHDMA_BIT,
+        /// VLAN CTAG tx offload.
+        HwVlanCtagTx = 1 << bindings::NETIF_F_HW_VLAN_CTAG_TX_BIT,
+        /// VLAN CTAG rx offload.
+        HwVlanCtagRx = 1 << bindings::NETIF_F_HW_VLAN_CTAG_RX_BIT,
+        /// VLAN STAG tx offload.
+        HwVlanStagTx = 1 << bindings::NETIF_F_HW_VLAN_STAG_TX_BIT,
+        /// VLAN STAG rx offload.
+        HwVlanStagRx = 1 << bindings::NETIF_F_HW_VLAN_STAG_RX_BIT,
+        /// All software GSO types (`NETIF_F_GSO_SOFTWARE`).
+        GsoSoftware = bindings::NETIF_F_GSO_SOFTWARE,
+        /// All encapsulation GSO types (`NETIF_F_GSO_ENCAP_ALL`).
+        GsoEncapAll = bindings::NETIF_F_GSO_ENCAP_ALL,
+    }
+);
+
+impl Features {
+    /// `self` with the bits of `f` cleared; other bits, named here or not,
+    /// stay.
+    pub fn without(self, f: Features) -> Self {
+        Self(self.0 & !f.0)
+    }
+}
+
+impl_flags!(
+    /// The `priv_flags` bits a driver may set on its devices.
+    ///
+    /// Bits by which other subsystems recognise a device type and read its
+    /// private data as theirs (`IFF_EBRIDGE`, `IFF_BONDING`, ...) are not
+    /// here, nor `IFF_TX_SKB_SHARING` ([`SkBuff`] owns its skb).
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub struct PrivFlags(usize);
+
+    /// One settable `priv_flags` bit.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum PrivFlag {
+        /// The MAC address can change while the device is up.
+        LiveAddrChange = bindings::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE as usize,
+        /// `needed_headroom` is a hint set through `ndo_set_rx_headroom`.
+        PhonyHeadroom = bindings::netdev_priv_flags_IFF_PHONY_HEADROOM as usize,
+        /// The device needs no qdisc.
+        NoQueue = bindings::netdev_priv_flags_IFF_NO_QUEUE as usize,
+        /// No netpoll.
+        DisableNetpoll = bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as usize,
+    }
+);
 
 /// A network device (`struct net_device`) of any driver.
 ///
@@ -161,7 +254,8 @@ unsafe impl AlwaysRefCounted for Device {
 
     #[inline]
     unsafe fn dec_ref(obj: NonNull<Self>) {
-        // SAFETY: The caller owns a reference taken with `inc_ref`.
+        // SAFETY: The caller owns a reference taken with `inc_ref`, so the
+        // device is valid.
         unsafe { bindings::dev_put(obj.cast().as_ptr()) };
     }
 }
@@ -180,42 +274,45 @@ impl Device {
 
     /// Returns the raw `net_device` pointer.
     #[inline]
-    pub fn as_raw(&self) -> *mut bindings::net_device {
+    pub(crate) fn as_raw(&self) -> *mut bindings::net_device {
         self.0.get()
     }
 
     /// Returns the interface index (`READ_ONCE(dev->ifindex)`).
     #[inline]
     pub fn ifindex(&self) -> i32 {
-        // SAFETY: The device is valid; the field is read once, as C does.
+        // SAFETY: The device is valid (type invariant); the field is read
+        // once, as C does, since registration may set it concurrently.
         unsafe { ptr::read_volatile(&raw const (*self.as_raw()).ifindex) }
     }
 
     /// Returns `dev->flags`.
     #[inline]
-    pub fn flags(&self) -> u32 {
-        // SAFETY: The device is valid; `flags` is a plain word written under RTNL.
-        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).flags) }
+    pub fn flags(&self) -> Flags {
+        // SAFETY: The device is valid; `flags` is a word written under RTNL
+        // and read once here, as `READ_ONCE` would.
+        Flags(unsafe { ptr::read_volatile(&raw const (*self.as_raw()).flags) })
     }
 
     /// Whether the device is administratively up (`IFF_UP`).
     #[inline]
     pub fn is_up(&self) -> bool {
-        self.flags() & flags::UP != 0
+        self.flags().contains(Flag::Up)
     }
 
     /// Whether both devices are in the same network namespace.
     #[inline]
     pub fn same_net(&self, other: &Device) -> bool {
-        // SAFETY: Both devices are valid.
-        unsafe { bindings::dev_net(self.as_raw()) == bindings::dev_net(other.as_raw()) }
+        ptr::eq(self.net(), other.net())
     }
 
-    /// Returns the device's network namespace.
+    /// Returns the device's network namespace, which lives at least as long
+    /// as the device is in it.
     #[inline]
-    pub fn net(&self) -> *mut bindings::net {
-        // SAFETY: The device is valid.
-        unsafe { bindings::dev_net(self.as_raw()) }
+    pub fn net(&self) -> &Net {
+        // SAFETY: The device is valid; `dev_net` is a live namespace that
+        // holds the device, and the borrow ends with the device's.
+        unsafe { Net::from_raw(bindings::dev_net(self.as_raw())) }
     }
 
     /// Whether the device has a parent device (a physical device has one).
@@ -231,44 +328,38 @@ impl Device {
         u32::from(state) == bindings::netdev_reg_state_NETREG_UNREGISTERING
     }
 
+    /// Whether the device is registered (`NETREG_REGISTERED`).
+    pub(crate) fn is_registered(&self) -> bool {
+        // SAFETY: As for `is_unregistering`.
+        let state = unsafe { ptr::read_volatile(&raw const (*self.as_raw()).reg_state) };
+        u32::from(state) == bindings::netdev_reg_state_NETREG_REGISTERED
+    }
+
     /// Whether the device is queued for unregistration in a batch.
-    pub fn unregister_queued(&self, _rtnl: &Rtnl) -> bool {
-        // SAFETY: The device is valid and RTNL is held.
+    pub(crate) fn unregister_queued(&self, _rtnl: &Rtnl) -> bool {
+        // SAFETY: The device is valid and RTNL, which the function asserts,
+        // is held (`_rtnl`).
         unsafe { bindings::unregister_netdevice_queued(self.as_raw()) }
     }
 
     /// Returns `dev->needed_headroom`.
     #[inline]
     pub fn needed_headroom(&self) -> u16 {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; the hint is read once, as C does.
         unsafe { ptr::read_volatile(&raw const (*self.as_raw()).needed_headroom) }
-    }
-
-    /// Sets `dev->needed_headroom`.
-    #[inline]
-    pub fn set_needed_headroom(&self, headroom: u16) {
-        // SAFETY: The device is valid; the core reads this hint without locks.
-        unsafe { ptr::write_volatile(&raw mut (*self.as_raw()).needed_headroom, headroom) }
     }
 
     /// Returns `dev->needed_tailroom`.
     #[inline]
     pub fn needed_tailroom(&self) -> u16 {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; the hint is read once, as C does.
         unsafe { ptr::read_volatile(&raw const (*self.as_raw()).needed_tailroom) }
-    }
-
-    /// Sets `dev->needed_tailroom`.
-    #[inline]
-    pub fn set_needed_tailroom(&self, tailroom: u16) {
-        // SAFETY: The device is valid; the core reads this hint without locks.
-        unsafe { ptr::write_volatile(&raw mut (*self.as_raw()).needed_tailroom, tailroom) }
     }
 
     /// Returns the number of active rx queues.
     #[inline]
     pub fn real_num_rx_queues(&self) -> u32 {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; read once, as `READ_ONCE` would.
         unsafe { ptr::read_volatile(&raw const (*self.as_raw()).real_num_rx_queues) }
     }
 
@@ -279,111 +370,103 @@ impl Device {
         unsafe { (*self.as_raw()).num_rx_queues }
     }
 
-    /// Sets the number of active rx queues (`netif_set_real_num_rx_queues`).
-    pub fn set_real_num_rx_queues(&self, _locked: &Locked, count: u32) -> Result {
-        // SAFETY: The device is valid and its instance lock is held.
-        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.as_raw(), count) })
-    }
-
-    /// Returns rx queue `index`, or `None` past the active queues.
-    pub fn rx_queue(&self, index: u32) -> Option<&RxQueue> {
+    /// Returns active rx queue `index`.
+    pub(crate) fn rx_queue(&self, index: u32) -> Option<&RxQueue> {
         if index >= self.real_num_rx_queues() {
             return None;
         }
-        // SAFETY: `index` is below `real_num_rx_queues <= num_rx_queues`, so the
-        // queue exists and lives as long as the device.
+        // SAFETY: `index` is below `real_num_rx_queues <= num_rx_queues`, so
+        // the queue is in the array allocated with the device, which it
+        // outlives.
         Some(unsafe { RxQueue::from_raw(bindings::__netif_get_rx_queue(self.as_raw(), index)) })
     }
 
     /// Signals carrier on (`netif_carrier_on`).
     pub fn carrier_on(&self) {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; the function takes its own locks.
         unsafe { bindings::netif_carrier_on(self.as_raw()) }
     }
 
     /// Signals carrier off (`netif_carrier_off`).
     pub fn carrier_off(&self) {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; the function takes its own locks.
         unsafe { bindings::netif_carrier_off(self.as_raw()) }
     }
 
     /// Changes `dev->flags` as `SIOCSIFFLAGS` would (`dev_change_flags`).
-    pub fn change_flags(&self, _rtnl: &Rtnl, flags: u32) -> Result {
-        // SAFETY: The device is valid and RTNL is held.
-        to_result(unsafe { bindings::dev_change_flags(self.as_raw(), flags, ptr::null_mut()) })
+    pub fn change_flags(&self, _rtnl: &Rtnl, flags: Flags) -> Result {
+        // SAFETY: The device is valid and RTNL, which the function needs, is
+        // held (`_rtnl`); a NULL extack is allowed.
+        to_result(unsafe { bindings::dev_change_flags(self.as_raw(), flags.0, ptr::null_mut()) })
     }
 
     /// Sets a random unicast MAC address (`eth_hw_addr_random`).
     pub fn eth_hw_addr_random(&self, _rtnl: &Rtnl) {
-        // SAFETY: The device is valid and RTNL is held.
+        // SAFETY: The device is valid; RTNL serialises address changes.
         unsafe { bindings::eth_hw_addr_random(self.as_raw()) }
     }
 
     /// Sets the MAC address from a `struct sockaddr` (`eth_mac_addr`).
-    pub fn eth_mac_addr(&self, addr: &SockAddr) -> Result {
-        // SAFETY: The device is valid; `addr` points to a `struct sockaddr`.
+    pub fn eth_mac_addr(&self, _rtnl: &Rtnl, addr: &SockAddr) -> Result {
+        // SAFETY: The device is valid, RTNL serialises address changes;
+        // `addr` is a valid `struct sockaddr` with `sa_data` in bounds.
         to_result(unsafe { bindings::eth_mac_addr(self.as_raw(), addr.0.get().cast()) })
     }
 
     /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
     pub fn inherit_tso_max(&self, from: &Device) {
-        // SAFETY: Both devices are valid.
+        // SAFETY: Both devices are valid; the limits are plain words.
         unsafe { bindings::netif_inherit_tso_max(self.as_raw(), from.as_raw()) }
-    }
-
-    /// Adds one transmitted packet to the per-cpu stats (`dev_sw_netstats_tx_add`).
-    #[inline(always)]
-    pub fn sw_netstats_tx_add(&self, packets: u32, len: u32) {
-        // SAFETY: The device is valid and uses `NETDEV_PCPU_STAT_TSTATS`
-        // (see `SetupDevice::set_pcpu_stat_tstats`); this runs in softirq or
-        // with BH disabled, as the u64_stats writer side requires.
-        unsafe { bindings::dev_sw_netstats_tx_add(self.as_raw(), packets, len) }
-    }
-
-    /// Adds one received packet to the per-cpu stats (`dev_sw_netstats_rx_add`).
-    #[inline(always)]
-    pub fn sw_netstats_rx_add(&self, len: u32) {
-        // SAFETY: As for `sw_netstats_tx_add`.
-        unsafe { bindings::dev_sw_netstats_rx_add(self.as_raw(), len) }
     }
 
     /// Counts one dropped transmit in the core stats.
     #[inline(always)]
     pub fn core_stats_tx_dropped_inc(&self) {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; the counters are per-cpu atomics that
+        // the function allocates on first use, in any context.
         unsafe { bindings::dev_core_stats_tx_dropped_inc(self.as_raw()) }
+    }
+
+    /// Returns the `tx_dropped` counter (`DEV_STATS_READ`).
+    pub fn tx_dropped(&self) -> u64 {
+        // SAFETY: The device is valid; the counter is an `atomic_long_t`.
+        unsafe { bindings::netdev_stats_read_tx_dropped(self.as_raw()) as u64 }
     }
 
     /// Takes the device instance lock (`netdev_lock`).
     pub fn lock(&self) -> InstanceGuard<'_> {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; `dev->lock` is initialised at
+        // allocation. The guard unlocks.
         unsafe { bindings::netdev_lock(self.as_raw()) };
-        InstanceGuard {
-            dev: self,
-            ops: false,
-            locked: Locked(NotThreadSafe),
-        }
+        InstanceGuard(Locked::new(self))
     }
 
-    /// Takes the instance lock if the device's ops need it (`netdev_lock_ops`).
-    pub fn lock_ops(&self) -> InstanceGuard<'_> {
-        // SAFETY: The device is valid.
+    /// Takes the instance lock if the device's ops need it
+    /// (`netdev_lock_ops`).
+    pub fn lock_ops(&self) -> OpsGuard<'_> {
+        // SAFETY: The device is valid. Whether it needs the ops lock is fixed
+        // before registration, so the guard's check matches this one.
         unsafe { bindings::netdev_lock_ops(self.as_raw()) };
-        InstanceGuard {
-            dev: self,
-            ops: true,
-            locked: Locked(NotThreadSafe),
+        // SAFETY: As above.
+        let locked = unsafe { bindings::netdev_need_ops_lock(self.as_raw()) };
+        OpsGuard {
+            locked: Locked::new(self),
+            taken: locked,
         }
     }
 
-    /// Returns the device's `ndo_bpf` and `ndo_xsk_wakeup` if it implements
-    /// both and `ndo_xdp_xmit`, as AF_XDP zero-copy needs.
-    pub fn xsk_ops(&self) -> Option<XskOps> {
-        // SAFETY: The device is valid; `netdev_ops` is set before registration
-        // and points to a static table.
+    /// Returns the device's AF_XDP operations if it implements `ndo_bpf`,
+    /// `ndo_xdp_xmit` and `ndo_xsk_wakeup`, as AF_XDP zero-copy needs.
+    pub fn xsk_ops(&self) -> Option<XskOps<'_>> {
+        // SAFETY: The device is valid; `netdev_ops` is set before
+        // registration and points to a static table.
         let ops = unsafe { &*(*self.as_raw()).netdev_ops };
         match (ops.ndo_bpf, ops.ndo_xdp_xmit, ops.ndo_xsk_wakeup) {
-            (Some(bpf), Some(_), Some(wakeup)) => Some(XskOps { bpf, wakeup }),
+            (Some(bpf), Some(_), Some(wakeup)) => Some(XskOps {
+                dev: self,
+                bpf,
+                wakeup,
+            }),
             _ => None,
         }
     }
@@ -391,25 +474,19 @@ impl Device {
     /// Whether `dev->xdp_features` has every AF_XDP zero-copy bit.
     pub fn xdp_features_xsk(&self) -> bool {
         let xsk = bindings::NETDEV_XDP_ACT_XSK;
-        // SAFETY: The device is valid; read under the instance lock by callers.
-        unsafe { (*self.as_raw()).xdp_features & xsk == xsk }
-    }
-
-    /// Returns the least number of channels memory providers need
-    /// (`dev_get_min_mp_channel_count`).
-    pub fn min_mp_channel_count(&self, _lock: &Locked) -> u32 {
-        // SAFETY: The device is valid and its instance lock is held.
-        unsafe { bindings::dev_get_min_mp_channel_count(self.as_raw()) }
+        // SAFETY: The device is valid; the word is read once.
+        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).xdp_features) & xsk == xsk }
     }
 
     /// Returns the typed device if `self` was set up by driver `T`.
     #[inline]
     pub fn downcast<T: Driver>(&self) -> Option<&DriverDevice<T>> {
-        // SAFETY: The device is valid.
+        // SAFETY: The device is valid; `netdev_ops` is set before the device
+        // is visible and never changed.
         let ops = unsafe { (*self.as_raw()).netdev_ops };
-        if ptr::eq(ops, T::ops().0.get()) {
-            // SAFETY: Only `T`'s setup installs `T::ops()`, so the private area
-            // holds a `T::Priv`; `DriverDevice<T>` is transparent over `Device`.
+        if ptr::eq(ops, &T::statics().ops().ndo) {
+            // SAFETY: Only `T`'s setup installs `T`'s table, so the private
+            // area is `T`'s; `DriverDevice<T>` is transparent over `Device`.
             Some(unsafe { &*ptr::from_ref(self).cast() })
         } else {
             None
@@ -417,79 +494,194 @@ impl Device {
     }
 }
 
-/// `ndo_bpf` and `ndo_xsk_wakeup` of a device that supports AF_XDP.
+/// `ndo_bpf` and `ndo_xsk_wakeup` of one device that supports AF_XDP.
+///
+/// # Invariants
+///
+/// `bpf` and `wakeup` are `dev`'s, and `dev` has `ndo_xdp_xmit`.
 #[derive(Clone, Copy)]
-pub struct XskOps {
+pub struct XskOps<'a> {
+    dev: &'a Device,
     bpf: unsafe extern "C" fn(*mut bindings::net_device, *mut bindings::netdev_bpf) -> c_int,
     wakeup: unsafe extern "C" fn(*mut bindings::net_device, u32, u32) -> c_int,
 }
 
-impl XskOps {
-    /// Calls the device's `ndo_bpf`.
-    pub fn bpf(&self, dev: &Device, _lock: &Locked, cmd: &mut NetdevBpf) -> Result {
-        // SAFETY: `self` came from `dev.xsk_ops()`, `dev` is valid, its
-        // instance lock is held as `ndo_bpf` requires, `cmd` is valid.
-        to_result(unsafe { (self.bpf)(dev.as_raw(), cmd.0.get()) })
+impl XskOps<'_> {
+    /// Forwards an `XDP_SETUP_XSK_POOL` command to queue `queue_id` of the
+    /// device, whose instance lock `lock` holds; `EINVAL` if `lock` is
+    /// another device's.
+    pub fn setup_pool(
+        &self,
+        _rtnl: &Rtnl,
+        lock: &Locked<'_>,
+        cmd: &XskPoolSetup<'_>,
+        queue_id: u16,
+    ) -> Result {
+        if !ptr::eq(lock.device(), self.dev) {
+            return Err(EINVAL);
+        }
+        // SAFETY: `cmd` is a valid `XDP_SETUP_XSK_POOL` command; a copy is
+        // plain data.
+        let mut lower: bindings::netdev_bpf = unsafe { ptr::read(cmd.0.get()) };
+        lower.__bindgen_anon_1.xsk.queue_id = queue_id;
+        // SAFETY: `bpf` is the device's `ndo_bpf` (type invariant), called
+        // with RTNL and the instance lock held, as AF_XDP does, and a valid
+        // command; the driver checks `queue_id`.
+        to_result(unsafe { (self.bpf)(self.dev.as_raw(), &mut lower) })
     }
 
-    /// Calls the device's `ndo_xsk_wakeup`.
-    pub fn wakeup(&self, dev: &Device, queue_id: u32, flags: u32) -> Result {
-        // SAFETY: `self` came from `dev.xsk_ops()` and `dev` is valid.
-        to_result(unsafe { (self.wakeup)(dev.as_raw(), queue_id, flags) })
+    /// Calls the device's `ndo_xsk_wakeup` for `queue_id`.
+    pub fn wakeup(&self, queue_id: u32, flags: u32) -> Result {
+        // SAFETY: `wakeup` is the device's `ndo_xsk_wakeup` (type invariant);
+        // the driver checks `queue_id` and `flags`.
+        to_result(unsafe { (self.wakeup)(self.dev.as_raw(), queue_id, flags) })
     }
 }
 
-/// Proof that a device's instance lock (`dev->lock`) is held.
-pub struct Locked(NotThreadSafe);
+/// Proof that the instance lock (`dev->lock`) of one device is held, for
+/// `'a` at most.
+///
+/// Only made by [`InstanceGuard`], [`OpsGuard`] or an adapter for a
+/// callback the core runs under the lock, and only lent out.
+pub struct Locked<'a> {
+    dev: &'a Device,
+    _nts: NotThreadSafe,
+}
 
-impl Locked {
-    /// Returns a token for a callback the core runs under the instance lock.
+impl<'a> Locked<'a> {
+    fn new(dev: &'a Device) -> Self {
+        Self {
+            dev,
+            _nts: NotThreadSafe,
+        }
+    }
+
+    /// Returns a token for a callback the core runs under `dev`'s lock.
     ///
     /// # Safety
     ///
-    /// The instance lock of the device at hand must be held for `'a`.
-    pub unsafe fn assume_held<'a>() -> &'a Locked {
-        static TOKEN: LockedToken = LockedToken(Locked(NotThreadSafe));
-        &TOKEN.0
+    /// The instance lock of `dev` must be held for `'a`.
+    pub(crate) unsafe fn assume_held(dev: &'a Device) -> Self {
+        Self::new(dev)
     }
-}
 
-struct LockedToken(Locked);
-// SAFETY: The token carries no data.
-unsafe impl Sync for LockedToken {}
-
-/// Holds a device's instance lock (`dev->lock`); released on drop.
-pub struct InstanceGuard<'a> {
-    dev: &'a Device,
-    ops: bool,
-    locked: Locked,
-}
-
-impl InstanceGuard<'_> {
     /// The locked device.
-    pub fn device(&self) -> &Device {
+    pub fn device(&self) -> &'a Device {
         self.dev
     }
+
+    /// Sets the number of active rx queues (`netif_set_real_num_rx_queues`).
+    pub fn set_real_num_rx_queues(&self, count: u32) -> Result {
+        // SAFETY: The device is valid and its instance lock is held (type
+        // invariant); the function checks `count` against `num_rx_queues`.
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), count) })
+    }
+
+    /// Returns the least number of channels memory providers need
+    /// (`dev_get_min_mp_channel_count`).
+    pub fn min_mp_channel_count(&self) -> u32 {
+        // SAFETY: The device is valid and its instance lock is held.
+        unsafe { bindings::dev_get_min_mp_channel_count(self.dev.as_raw()) }
+    }
+
+    /// The physical queue that rx queue `index` of this (virtual) device
+    /// leases; `EINVAL` past the active queues.
+    ///
+    /// A lease is set and ended under both devices' instance locks and
+    /// holds a reference on the physical device, so it lasts at least as
+    /// long as this borrow of the lock.
+    pub fn rx_lease(&self, index: u32) -> Result<Option<Lease<'_>>> {
+        let rxq = self.dev.rx_queue(index).ok_or(EINVAL)?;
+        // SAFETY: The lease cannot change while the lock is held, see above.
+        Ok(unsafe { rxq.lease() }.map(Lease::new))
+    }
+
+    /// Ends the lease between rx queue `index` of this (virtual) device and
+    /// the physical device whose instance lock `phys` holds
+    /// (`netdev_rx_queue_unlease`); `EINVAL` if the two queues are not
+    /// leased to each other.
+    pub fn unlease(&self, _rtnl: &Rtnl, index: u32, phys: &Locked<'_>) -> Result {
+        let virt = self.dev.rx_queue(index).ok_or(EINVAL)?;
+        // SAFETY: Both locks are held, so neither queue's lease changes.
+        let Some(pq) = (unsafe { virt.lease() }) else {
+            return Err(EINVAL);
+        };
+        // SAFETY: As above.
+        let back = unsafe { pq.lease() };
+        if !ptr::eq(pq.device(), phys.dev) || !back.is_some_and(|q| ptr::eq(q, virt)) {
+            return Err(EINVAL);
+        }
+        // SAFETY: The queues are leased to each other and both devices'
+        // instance locks are held, as the function asserts. It puts the
+        // lease's reference on the physical device, which RTNL (`_rtnl`)
+        // keeps from being freed while `phys` still refers to it.
+        unsafe { bindings::netdev_rx_queue_unlease(virt.as_raw(), pq.as_raw()) };
+        Ok(())
+    }
+
+    /// Returns the virtual device that leases rx queue `index` of this
+    /// (physical) device, if any (`__netif_get_rx_queue_lease(..,
+    /// NETIF_PHYS_TO_VIRT)`).
+    pub fn leasee(&self, index: u32) -> Option<&Device> {
+        if index >= self.dev.real_num_rx_queues() {
+            return None;
+        }
+        let mut d = self.dev.as_raw();
+        let mut i = index;
+        // SAFETY: `index` is an active queue of the device, whose instance
+        // lock is held as lease traversal requires.
+        let q = unsafe {
+            bindings::__netif_get_rx_queue_lease(
+                &mut d,
+                &mut i,
+                bindings::netif_lease_dir_NETIF_PHYS_TO_VIRT,
+            )
+        };
+        if q.is_null() || d == self.dev.as_raw() {
+            return None;
+        }
+        // SAFETY: The lease cannot end without this lock, and the leasing
+        // device cannot be freed while it holds a lease.
+        Some(unsafe { Device::from_raw(d) })
+    }
 }
 
-impl core::ops::Deref for InstanceGuard<'_> {
-    type Target = Locked;
+/// Holds a device's instance lock (`dev->lock`); released on drop.
+pub struct InstanceGuard<'a>(Locked<'a>);
 
-    fn deref(&self) -> &Locked {
-        &self.locked
+impl<'a> core::ops::Deref for InstanceGuard<'a> {
+    type Target = Locked<'a>;
+
+    fn deref(&self) -> &Locked<'a> {
+        &self.0
     }
 }
 
 impl Drop for InstanceGuard<'_> {
     fn drop(&mut self) {
-        // SAFETY: The lock was taken by `lock`/`lock_ops` of the same kind.
-        unsafe {
-            if self.ops {
-                bindings::netdev_unlock_ops(self.dev.as_raw())
-            } else {
-                bindings::netdev_unlock(self.dev.as_raw())
-            }
-        }
+        // SAFETY: The lock was taken by `Device::lock`.
+        unsafe { bindings::netdev_unlock(self.0.dev.as_raw()) }
+    }
+}
+
+/// Holds a device's instance lock if its ops need it (`netdev_lock_ops`);
+/// released on drop.
+pub struct OpsGuard<'a> {
+    locked: Locked<'a>,
+    taken: bool,
+}
+
+impl<'a> OpsGuard<'a> {
+    /// The proof of the instance lock, if it was taken.
+    pub fn locked(&self) -> Option<&Locked<'a>> {
+        self.taken.then_some(&self.locked)
+    }
+}
+
+impl Drop for OpsGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: Taken by `Device::lock_ops`, which decided the same way.
+        unsafe { bindings::netdev_unlock_ops(self.locked.dev.as_raw()) }
     }
 }
 
@@ -497,49 +689,52 @@ impl Drop for InstanceGuard<'_> {
 #[repr(transparent)]
 pub struct SockAddr(Opaque<bindings::sockaddr>);
 
-/// The argument of `ndo_bpf` (`struct netdev_bpf`).
-#[repr(transparent)]
-pub struct NetdevBpf(Opaque<bindings::netdev_bpf>);
-
-/// A command of `ndo_bpf`.
-pub enum BpfCommand {
+/// A command of `ndo_bpf` (`struct netdev_bpf`).
+pub enum BpfCommand<'a> {
     /// `XDP_SETUP_PROG`.
     SetupProg,
-    /// `XDP_SETUP_XSK_POOL` for `queue_id`; `create` if a pool is given.
-    SetupXskPool {
-        /// The queue the pool is for.
-        queue_id: u16,
-        /// Whether a pool is being installed (else removed).
-        create: bool,
-    },
+    /// `XDP_SETUP_XSK_POOL`.
+    SetupXskPool(XskPoolSetup<'a>),
     /// Anything else.
     Other,
 }
 
-impl NetdevBpf {
-    /// Decodes the command.
-    pub fn command(&self) -> BpfCommand {
-        // SAFETY: `self` is a valid `netdev_bpf` for the duration of `ndo_bpf`;
-        // the union member read matches `command`.
-        unsafe {
-            let bpf = &*self.0.get();
-            match bpf.command {
-                bindings::bpf_netdev_command_XDP_SETUP_PROG => BpfCommand::SetupProg,
-                bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL => BpfCommand::SetupXskPool {
-                    queue_id: bpf.__bindgen_anon_1.xsk.queue_id,
-                    create: !bpf.__bindgen_anon_1.xsk.pool.is_null(),
-                },
-                _ => BpfCommand::Other,
-            }
-        }
+/// An `XDP_SETUP_XSK_POOL` command.
+///
+/// # Invariants
+///
+/// The wrapped `netdev_bpf` is valid for `'a` and its command is
+/// `XDP_SETUP_XSK_POOL`.
+pub struct XskPoolSetup<'a>(&'a Opaque<bindings::netdev_bpf>);
+
+impl XskPoolSetup<'_> {
+    /// The queue the pool is for.
+    pub fn queue_id(&self) -> u16 {
+        // SAFETY: Valid, with `xsk` the union member in use (invariant).
+        unsafe { (*self.0.get()).__bindgen_anon_1.xsk.queue_id }
     }
 
-    /// Copies an `XDP_SETUP_XSK_POOL` command with another queue id.
-    pub fn xsk_for_queue(&self, queue_id: u16) -> NetdevBpf {
-        // SAFETY: `self` is valid; `netdev_bpf` is plain data.
-        let mut copy: bindings::netdev_bpf = unsafe { ptr::read(self.0.get()) };
-        copy.__bindgen_anon_1.xsk.queue_id = queue_id;
-        NetdevBpf(Opaque::new(copy))
+    /// Whether a pool is being installed (else removed).
+    pub fn is_create(&self) -> bool {
+        // SAFETY: As above.
+        unsafe { !(*self.0.get()).__bindgen_anon_1.xsk.pool.is_null() }
+    }
+}
+
+impl<'a> BpfCommand<'a> {
+    /// # Safety
+    ///
+    /// `bpf` must be valid for `'a`.
+    unsafe fn from_raw(bpf: *mut bindings::netdev_bpf) -> Self {
+        // SAFETY: Valid per the caller.
+        match unsafe { (*bpf).command } {
+            bindings::bpf_netdev_command_XDP_SETUP_PROG => BpfCommand::SetupProg,
+            bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL => {
+                // SAFETY: Valid for `'a`; the command is the pool setup.
+                BpfCommand::SetupXskPool(XskPoolSetup(unsafe { &*bpf.cast() }))
+            }
+            _ => BpfCommand::Other,
+        }
     }
 }
 
@@ -549,21 +744,26 @@ pub struct Stats64(Opaque<bindings::rtnl_link_stats64>);
 
 impl Stats64 {
     /// Sums the per-cpu software stats of `dev` (`dev_fetch_sw_netstats`).
-    pub fn fetch_sw_netstats(&mut self, dev: &Device) {
-        // SAFETY: `self` is valid; `dev` uses per-cpu tstats.
+    pub fn fetch_sw_netstats<T: Driver>(&mut self, dev: &DriverDevice<T>) {
+        const { assert!(T::PCPU_STATS.is_tstats(), "the driver's devices have no tstats") };
+        // SAFETY: `self` is valid and ours; the core allocated `dev->tstats`
+        // at registration (`PCPU_STATS` is `Tstats`), and stats are only
+        // asked of registered devices.
         unsafe {
             bindings::dev_fetch_sw_netstats(self.0.get(), (*dev.as_raw()).__bindgen_anon_2.tstats)
         }
     }
 
-    /// Sets `tx_dropped` to the device's core counter (`DEV_STATS_READ`).
-    pub fn set_tx_dropped_from(&mut self, dev: &Device) {
-        // SAFETY: `self` and `dev` are valid; the counter is an atomic_long_t
-        // (64-bit), read once as `atomic_long_read` does.
-        unsafe {
-            let c = &raw const (*dev.as_raw()).stats.__bindgen_anon_8.__tx_dropped;
-            (*self.0.get()).tx_dropped = bindings::atomic64_read(c.cast()) as u64;
-        }
+    /// Sets `tx_dropped`.
+    pub fn set_tx_dropped(&mut self, v: u64) {
+        // SAFETY: `self` is valid and ours; plain data.
+        unsafe { (*self.0.get()).tx_dropped = v }
+    }
+
+    /// Sets `rx_dropped`.
+    pub fn set_rx_dropped(&mut self, v: u64) {
+        // SAFETY: `self` is valid and ours; plain data.
+        unsafe { (*self.0.get()).rx_dropped = v }
     }
 }
 
@@ -576,12 +776,41 @@ pub enum TxStatus {
     Drop = bindings::NET_XMIT_DROP as i32,
 }
 
+/// Which per-cpu statistics the core allocates for a driver's devices
+/// (`dev->pcpu_stat_type`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PcpuStats {
+    /// None.
+    None,
+    /// `NETDEV_PCPU_STAT_TSTATS`: software rx/tx packet and byte counters.
+    Tstats,
+}
+
+impl PcpuStats {
+    const fn is_tstats(self) -> bool {
+        matches!(self, PcpuStats::Tstats)
+    }
+}
+
+/// The private area of a device of `T`: the peer pointer the abstraction
+/// keeps for device pairs, then the driver's data.
+///
+/// # Invariants
+///
+/// `peer` is NULL or a registered device of `T` that unpublishes itself
+/// from here (see [`DriverDevice::peer`]) before its unregistration starts.
+#[repr(C)]
+pub(crate) struct PrivArea<T: Driver> {
+    peer: DevicePtr,
+    data: T::Priv,
+}
+
 /// A net_device of driver `T`, with access to its private data.
 ///
 /// # Invariants
 ///
-/// The device was set up by `T` (its `netdev_ops` is `T::ops()`), so its private
-/// area holds a `T::Priv` initialised by `T::priv_init`.
+/// The device was set up by `T` (its `netdev_ops` is `T`'s table), so its
+/// private area holds a `PrivArea<T>` initialised by the setup adapter.
 #[repr(transparent)]
 pub struct DriverDevice<T: Driver>(Device, PhantomData<T>);
 
@@ -601,85 +830,114 @@ impl<T: Driver> DriverDevice<T> {
     ///
     /// `ptr` must be a valid device set up by `T`, valid for `'a`.
     #[inline]
-    pub unsafe fn from_raw<'a>(ptr: *const bindings::net_device) -> &'a Self {
+    pub(crate) unsafe fn from_raw<'a>(ptr: *const bindings::net_device) -> &'a Self {
         // SAFETY: Transparent wrapper; the caller guarantees the invariants.
         unsafe { &*ptr.cast() }
     }
 
-    /// Gives the device's locks the lock classes of driver `T`
-    /// (`netdev_lockdep_set_classes`); for `ndo_init`.
-    pub fn set_lockdep_classes(&self) {
-        let keys = &T::ops().3;
-        // SAFETY: The device is valid; the keys are in the `static` `T::ops()`
-        // (never dropped), as lockdep requires of keys it does not register.
-        unsafe {
-            bindings::netdev_set_lockdep_keys(
-                self.as_raw(),
-                keys.tx_busylock.get(),
-                keys.xmit_lock.get(),
-                keys.addr_list_lock.get(),
-                keys.instance_lock.get(),
-            )
-        }
+    #[inline(always)]
+    fn area(&self) -> &PrivArea<T> {
+        // SAFETY: By the type invariant the private area holds an initialised
+        // `PrivArea<T>`; it lives inside the net_device allocation and never
+        // moves.
+        unsafe { &*bindings::netdev_priv(self.as_raw()).cast() }
     }
 
     /// Returns the driver's private data (pinned in the device allocation).
     #[inline(always)]
     pub fn data(&self) -> &T::Priv {
-        // SAFETY: By the type invariant the private area holds an initialised
-        // `T::Priv`; it lives inside the net_device allocation and never moves.
-        unsafe { &*bindings::netdev_priv(self.as_raw()).cast() }
+        &self.area().data
+    }
+
+    /// The private data of device `dev` of `T`, as a raw pointer.
+    pub(crate) fn data_ptr(dev: *mut bindings::net_device) -> *mut T::Priv {
+        // SAFETY: Pointer arithmetic within the device allocation, whose
+        // private area is a `PrivArea<T>` (`dev` is `T`'s); nothing is read.
+        unsafe { &raw mut (*bindings::netdev_priv(dev).cast::<PrivArea<T>>()).data }
+    }
+
+    /// The peer of a device pair, under RCU (`rcu_dereference`).
+    #[inline(always)]
+    pub fn peer<'a>(&self, _rcu: &'a impl RcuRead) -> Option<&'a DriverDevice<T>> {
+        // Relaxed: the address dependency orders the reads, as in
+        // `rcu_dereference`.
+        let p = self.area().peer.0.load(Ordering::Relaxed);
+        // SAFETY: By the `PrivArea` invariant a non-null peer is a device of
+        // `T` that stays valid until a grace period after it is unpublished,
+        // which `_rcu` holds off.
+        (!p.is_null()).then(|| unsafe { DriverDevice::from_raw(p) })
+    }
+
+    /// The peer of a device pair, under RTNL (`rtnl_dereference`).
+    #[inline]
+    pub fn peer_rtnl<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
+        let p = self.area().peer.0.load(Ordering::Relaxed);
+        // SAFETY: Unpublishing and unregistration both happen under RTNL,
+        // and a device is not freed while RTNL is held.
+        (!p.is_null()).then(|| unsafe { DriverDevice::from_raw(p) })
+    }
+
+    /// Publishes `peer` as this device's peer (`rcu_assign_pointer`).
+    ///
+    /// # Safety
+    ///
+    /// `peer` must be registered, and unpublished with
+    /// [`DriverDevice::take_peer`] before its unregistration starts.
+    pub(crate) unsafe fn set_peer(&self, _rtnl: &Rtnl, peer: &DriverDevice<T>) {
+        self.area().peer.0.store(peer.as_raw(), Ordering::Release);
+    }
+
+    /// Unpublishes the peer (`RCU_INIT_POINTER(p, NULL)`) and returns it,
+    /// still valid while RTNL is held.
+    pub(crate) fn take_peer<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
+        let p = self.area().peer.0.swap(ptr::null_mut(), Ordering::Relaxed);
+        // SAFETY: The device was valid when published and is not freed while
+        // RTNL is held.
+        (!p.is_null()).then(|| unsafe { DriverDevice::from_raw(p) })
+    }
+
+    /// Sets `dev->needed_headroom`.
+    #[inline]
+    pub fn set_needed_headroom(&self, headroom: u16) {
+        // SAFETY: The device is valid; the core reads this hint once,
+        // without locks, so it is written once.
+        unsafe { ptr::write_volatile(&raw mut (*self.as_raw()).needed_headroom, headroom) }
+    }
+
+    /// Sets `dev->needed_tailroom`.
+    #[inline]
+    pub fn set_needed_tailroom(&self, tailroom: u16) {
+        // SAFETY: As for `set_needed_headroom`.
+        unsafe { ptr::write_volatile(&raw mut (*self.as_raw()).needed_tailroom, tailroom) }
+    }
+
+    /// Adds one transmitted packet to the per-cpu stats (`dev_sw_netstats_tx_add`).
+    #[inline(always)]
+    pub fn sw_netstats_tx_add(&self, _ctx: &TxContext, packets: u32, len: u32) {
+        const { assert!(T::PCPU_STATS.is_tstats(), "the driver's devices have no tstats") };
+        // SAFETY: The device is registered (it transmits) with per-cpu tstats
+        // (`PCPU_STATS`); BH is disabled (`_ctx`), as the u64_stats writer
+        // side requires.
+        unsafe { bindings::dev_sw_netstats_tx_add(self.as_raw(), packets, len) }
+    }
+
+    /// Adds one received packet to the per-cpu stats (`dev_sw_netstats_rx_add`).
+    #[inline(always)]
+    pub fn sw_netstats_rx_add(&self, _ctx: &TxContext, len: u32) {
+        const { assert!(T::PCPU_STATS.is_tstats(), "the driver's devices have no tstats") };
+        // SAFETY: As for `sw_netstats_tx_add`; only registered devices are
+        // reachable as peers.
+        unsafe { bindings::dev_sw_netstats_rx_add(self.as_raw(), len) }
     }
 }
+
+/// An RCU-protected pointer to a registered net_device.
+struct DevicePtr(AtomicPtr<bindings::net_device>);
 
 /// A device being allocated: `setup` configures it before anything else can
 /// see it.
 #[repr(transparent)]
 pub struct SetupDevice<T: Driver>(Device, PhantomData<T>);
-
-/// `NETIF_F_*` feature bits (`netdev_features_t`).
-pub mod features {
-    use crate::bindings;
-    /// Scatter/gather.
-    pub const SG: u64 = 1 << bindings::NETIF_F_SG_BIT;
-    /// Fraglists.
-    pub const FRAGLIST: u64 = 1 << bindings::NETIF_F_FRAGLIST_BIT;
-    /// Checksum offload of all protocols.
-    pub const HW_CSUM: u64 = 1 << bindings::NETIF_F_HW_CSUM_BIT;
-    /// Receive checksum offload.
-    pub const RXCSUM: u64 = 1 << bindings::NETIF_F_RXCSUM_BIT;
-    /// SCTP CRC offload.
-    pub const SCTP_CRC: u64 = 1 << bindings::NETIF_F_SCTP_CRC_BIT;
-    /// DMA to high memory.
-    pub const HIGHDMA: u64 = 1 << bindings::NETIF_F_HIGHDMA_BIT;
-    /// VLAN CTAG tx offload.
-    pub const HW_VLAN_CTAG_TX: u64 = 1 << bindings::NETIF_F_HW_VLAN_CTAG_TX_BIT;
-    /// VLAN CTAG rx offload.
-    pub const HW_VLAN_CTAG_RX: u64 = 1 << bindings::NETIF_F_HW_VLAN_CTAG_RX_BIT;
-    /// VLAN STAG tx offload.
-    pub const HW_VLAN_STAG_TX: u64 = 1 << bindings::NETIF_F_HW_VLAN_STAG_TX_BIT;
-    /// VLAN STAG rx offload.
-    pub const HW_VLAN_STAG_RX: u64 = 1 << bindings::NETIF_F_HW_VLAN_STAG_RX_BIT;
-    /// All software GSO types (`NETIF_F_GSO_SOFTWARE`).
-    pub const GSO_SOFTWARE: u64 = bindings::NETIF_F_GSO_SOFTWARE;
-    /// All encapsulation GSO types (`NETIF_F_GSO_ENCAP_ALL`).
-    pub const GSO_ENCAP_ALL: u64 = bindings::NETIF_F_GSO_ENCAP_ALL;
-}
-
-/// `IFF_*` bits of `net_device::priv_flags`.
-pub mod priv_flags {
-    use crate::bindings;
-    /// The device can share skbs between transmits (pktgen clone_skb).
-    pub const TX_SKB_SHARING: usize = bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as usize;
-    /// The MAC address can change while the device is up.
-    pub const LIVE_ADDR_CHANGE: usize = bindings::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE as usize;
-    /// `needed_headroom` is a hint set through `ndo_set_rx_headroom`.
-    pub const PHONY_HEADROOM: usize = bindings::netdev_priv_flags_IFF_PHONY_HEADROOM as usize;
-    /// The device needs no qdisc.
-    pub const NO_QUEUE: usize = bindings::netdev_priv_flags_IFF_NO_QUEUE as usize;
-    /// No netpoll.
-    pub const DISABLE_NETPOLL: usize = bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as usize;
-}
 
 impl<T: Driver> SetupDevice<T> {
     #[inline]
@@ -699,19 +957,17 @@ impl<T: Driver> SetupDevice<T> {
         self.raw().max_mtu = mtu;
     }
 
-    /// Lets the core allocate and report per-cpu `tstats`.
-    pub fn set_pcpu_stat_tstats(&mut self) {
-        self.raw()
-            .set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_TSTATS);
-    }
-
     /// Sets bits in `flags`.
-    pub fn add_flags(&mut self, flags: u32) {
-        self.raw().flags |= flags;
+    pub fn add_flags(&mut self, flags: Flags) {
+        self.raw().flags |= flags.0;
     }
 
-    /// Sets and clears bits in `priv_flags`.
-    pub fn change_priv_flags(&mut self, set: usize, clear: usize) {
+    /// Sets bits in `priv_flags`.
+    pub fn add_priv_flags(&mut self, flags: PrivFlags) {
+        self.change_priv_flags(flags.0, 0);
+    }
+
+    fn change_priv_flags(&mut self, set: usize, clear: usize) {
         // SAFETY: The `priv_flags_fast` group is plain data; either view of
         // the union is valid.
         let fast = unsafe { &mut self.raw().__bindgen_anon_1.__bindgen_anon_1 };
@@ -737,43 +993,32 @@ impl<T: Driver> SetupDevice<T> {
     }
 
     /// Sets `features |= f`, `hw_features = f`, `hw_enc_features = f`.
-    pub fn set_features(&mut self, f: u64) {
+    pub fn set_features(&mut self, f: Features) {
         let raw = self.raw();
-        raw.features |= f;
-        raw.hw_features = f;
-        raw.hw_enc_features = f;
+        raw.features |= f.0;
+        raw.hw_features = f.0;
+        raw.hw_enc_features = f.0;
     }
 
     /// Returns `features`.
-    pub fn features(&mut self) -> u64 {
-        self.raw().features
+    pub fn features(&mut self) -> Features {
+        Features(self.raw().features)
     }
 
     /// Sets `mpls_features`.
-    pub fn set_mpls_features(&mut self, f: u64) {
-        self.raw().mpls_features = f;
+    pub fn set_mpls_features(&mut self, f: Features) {
+        self.raw().mpls_features = f.0;
     }
 
     /// Sets `vlan_features`.
-    pub fn set_vlan_features(&mut self, f: u64) {
-        self.raw().vlan_features = f;
-    }
-
-    /// Lets unregistration free the device (`needs_free_netdev`).
-    pub fn set_needs_free_netdev(&mut self) {
-        self.raw().needs_free_netdev = true;
+    pub fn set_vlan_features(&mut self, f: Features) {
+        self.raw().vlan_features = f.0;
     }
 
     /// Sets the TSO size limit (`netif_set_tso_max_size`).
     pub fn set_tso_max_size(&mut self, size: u32) {
         // SAFETY: The device is valid and exclusively ours during setup.
         unsafe { bindings::netif_set_tso_max_size(self.0.as_raw(), size) }
-    }
-
-    /// Advertises AF_XDP zero-copy support (`xdp_set_features_flag`).
-    pub fn set_xdp_features_xsk(&mut self) {
-        // SAFETY: The device is valid and not yet registered.
-        unsafe { bindings::xdp_set_features_flag(self.0.as_raw(), bindings::NETDEV_XDP_ACT_XSK) }
     }
 }
 
@@ -782,26 +1027,34 @@ pub const GSO_MAX_SIZE: u32 = bindings::GSO_MAX_SIZE;
 /// The largest Ethernet MTU (`ETH_MAX_MTU`).
 pub const ETH_MAX_MTU: u32 = bindings::ETH_MAX_MTU;
 /// Default headroom (`NET_SKB_PAD`).
-pub const NET_SKB_PAD: u32 = if bindings::L1_CACHE_BYTES > 32 {
-    bindings::L1_CACHE_BYTES
-} else {
-    32
-};
+pub fn net_skb_pad() -> u32 {
+    // SAFETY: Returns a constant.
+    unsafe { bindings::net_skb_pad() }
+}
 
 /// A network device driver: its `net_device_ops` and private data.
 ///
 /// Callbacks run with the locks the core documents for each `ndo_*`; those
-/// that run under RTNL receive an [`Rtnl`] token.
+/// that run under RTNL receive an [`Rtnl`] token, those under the instance
+/// lock a [`Locked`] one. The table itself comes from
+/// [`net_device_ops!`](crate::net_device_ops).
 #[vtable]
-pub trait Driver: Sized + Send + Sync + 'static {
+pub trait Driver: HasOps + Sized + Send + Sync + 'static {
     /// Per-device private data, in `netdev_priv()`. It is never dropped
     /// (the core may free a device without a destructor call), so it must
     /// not need to be.
     type Priv: Send + Sync;
 
-    /// The driver's one `net_device_ops` table (a `static`): its address
-    /// identifies the driver's devices.
-    fn ops() -> &'static Ops<Self>;
+    /// Per-cpu statistics the core allocates for each device.
+    const PCPU_STATS: PcpuStats = PcpuStats::None;
+
+    /// Whether `ndo_features_check` is `passthru_features_check`.
+    const FEATURES_PASSTHRU: bool = false;
+
+    /// The BPF multi-program attach point in the private data, from
+    /// [`mprog_field!`](crate::mprog_field); released in `ndo_uninit`.
+    #[cfg(CONFIG_BPF_SYSCALL)]
+    const MPROG: Option<crate::net::mprog::MprogField<Self>> = None;
 
     /// Initialises the private data of a freshly allocated device.
     fn priv_init() -> impl PinInit<Self::Priv>;
@@ -809,12 +1062,12 @@ pub trait Driver: Sized + Send + Sync + 'static {
     /// `rtnl_link_ops->setup`: configures a freshly allocated device.
     fn setup(dev: &mut SetupDevice<Self>);
 
-    /// `ndo_init`.
+    /// `ndo_init`, after the lock classes are set.
     fn init(_dev: &DriverDevice<Self>) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `ndo_uninit`.
+    /// `ndo_uninit`, before the abstraction releases what it attached.
     fn uninit(_dev: &DriverDevice<Self>, _rtnl: &Rtnl) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -830,7 +1083,11 @@ pub trait Driver: Sized + Send + Sync + 'static {
     }
 
     /// `ndo_start_xmit`; the driver always consumes `skb`.
-    fn start_xmit(skb: SkBuff, dev: &DriverDevice<Self>) -> TxStatus;
+    fn start_xmit<'a>(
+        skb: SkBuff<'a>,
+        dev: &'a DriverDevice<Self>,
+        ctx: &'a TxContext,
+    ) -> TxStatus;
 
     /// `ndo_get_iflink`.
     fn get_iflink(_dev: &DriverDevice<Self>) -> i32 {
@@ -847,8 +1104,8 @@ pub trait Driver: Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `ndo_set_mac_address`.
-    fn set_mac_address(_dev: &DriverDevice<Self>, _addr: &SockAddr) -> Result {
+    /// `ndo_set_mac_address`, under RTNL.
+    fn set_mac_address(_dev: &DriverDevice<Self>, _rtnl: &Rtnl, _addr: &SockAddr) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -862,21 +1119,27 @@ pub trait Driver: Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `ndo_bpf`.
-    fn bpf(_dev: &DriverDevice<Self>, _cmd: &mut NetdevBpf) -> Result {
+    /// `ndo_bpf`, under RTNL and the instance lock (only with
+    /// `queue_create`, which makes the core take it for every op).
+    fn bpf(
+        _dev: &DriverDevice<Self>,
+        _rtnl: &Rtnl,
+        _locked: &Locked<'_>,
+        _cmd: BpfCommand<'_>,
+    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `ndo_xsk_wakeup`.
-    fn xsk_wakeup(_dev: &DriverDevice<Self>, _queue_id: u32, _flags: u32) -> Result {
+    /// `ndo_xsk_wakeup` for an AF_XDP socket bound to `queue`.
+    fn xsk_wakeup(_dev: &DriverDevice<Self>, _queue: &XskWakeup<'_>, _flags: u32) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `queue_mgmt_ops->ndo_queue_create`: adds a queue and returns its
-    /// index. Runs under the device's instance lock.
+    /// `queue_mgmt_ops->ndo_queue_create`: adds an rx queue and returns its
+    /// index, which must be an active queue. Runs under the instance lock.
     fn queue_create(
         _dev: &DriverDevice<Self>,
-        _locked: &Locked,
+        _locked: &Locked<'_>,
         _extack: &mut ExtAck,
     ) -> Result<u32> {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -886,46 +1149,132 @@ pub trait Driver: Sized + Send + Sync + 'static {
     fn get_drvinfo(_dev: &DriverDevice<Self>, _info: &mut DrvInfo) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
-
-    /// Whether `ndo_features_check` is `passthru_features_check`.
-    const FEATURES_PASSTHRU: bool = false;
 }
 
-/// The `net_device_ops` (and `netdev_queue_mgmt_ops`) of driver `T`.
-///
-/// Must live in a `static`: its address identifies `T`'s devices, and it
-/// holds their lockdep class keys.
-pub struct Ops<T: Driver>(
-    Opaque<bindings::net_device_ops>,
-    Opaque<bindings::netdev_queue_mgmt_ops>,
-    Opaque<bindings::ethtool_ops>,
-    LockdepKeys,
-    PhantomData<T>,
-);
+/// The static tables of a driver, made by [`net_device_ops!`](crate::net_device_ops).
+pub trait HasOps {
+    /// The driver's tables and lock classes.
+    fn statics() -> &'static Statics<Self>
+    where
+        Self: Driver;
+}
 
-// SAFETY: The tables are never written after construction; lockdep uses
-// static keys by address only.
+/// The read-only `net_device_ops`, `netdev_queue_mgmt_ops` and `ethtool_ops`
+/// of driver `T`. The address of `ndo` identifies `T`'s devices.
+pub struct Ops<T: Driver> {
+    ndo: bindings::net_device_ops,
+    qops: bindings::netdev_queue_mgmt_ops,
+    eops: bindings::ethtool_ops,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: The tables are plain data (function pointers) never written after
+// construction.
 unsafe impl<T: Driver> Sync for Ops<T> {}
 
 /// The lock classes of one driver's devices, as the `static` keys
 /// `netdev_lockdep_set_classes()` defines for each C driver.
-struct LockdepKeys {
-    tx_busylock: Opaque<bindings::lock_class_key>,
-    xmit_lock: Opaque<bindings::lock_class_key>,
-    addr_list_lock: Opaque<bindings::lock_class_key>,
-    instance_lock: Opaque<bindings::lock_class_key>,
+pub struct LockClasses {
+    tx_busylock: LockClassKey,
+    xmit_lock: LockClassKey,
+    addr_list_lock: LockClassKey,
+    instance_lock: LockClassKey,
 }
 
-impl LockdepKeys {
-    const fn new() -> Self {
-        Self {
-            tx_busylock: Opaque::uninit(),
-            xmit_lock: Opaque::uninit(),
-            addr_list_lock: Opaque::uninit(),
-            instance_lock: Opaque::uninit(),
+/// What [`net_device_ops!`](crate::net_device_ops) puts in statics for `T`.
+///
+/// # Invariants
+///
+/// `ops` is in a `static` of its own (read-only memory), `keys` in static
+/// memory that is never freed.
+pub struct Statics<T: Driver> {
+    ops: &'static Ops<T>,
+    keys: &'static LockClasses,
+}
+
+impl<T: Driver> Statics<T> {
+    /// # Safety
+    ///
+    /// `keys` must be in a `static`, used by no other driver.
+    #[doc(hidden)]
+    pub const unsafe fn new(ops: &'static Ops<T>, keys: &'static LockClasses) -> Self {
+        Self { ops, keys }
+    }
+
+    fn ops(&self) -> &'static Ops<T> {
+        self.ops
+    }
+}
+
+impl LockClasses {
+    /// # Safety
+    ///
+    /// The result must be placed in a `static` and never dropped.
+    #[doc(hidden)]
+    pub const unsafe fn new_static() -> Self {
+        // SAFETY: Per the function's contract.
+        unsafe {
+            Self {
+                tx_busylock: LockClassKey::new_static(),
+                xmit_lock: LockClassKey::new_static(),
+                addr_list_lock: LockClassKey::new_static(),
+                instance_lock: LockClassKey::new_static(),
+            }
         }
     }
 }
+
+/// Builds a driver's `net_device_ops` (read-only) and lock classes and
+/// implements [`HasOps`] for it.
+///
+/// `net_device_ops!(T, export_peer_dev = name)` also exports `T`'s
+/// `ndo_get_peer_dev` as the C function `name` and puts that function in
+/// the table, so that core code calling `name` directly
+/// (`INDIRECT_CALL_1`) matches it.
+#[macro_export]
+macro_rules! net_device_ops {
+    ($T:ty) => {
+        const _: () = {
+            static OPS: $crate::net::dev::Ops<$T> = $crate::net::dev::Ops::new();
+            $crate::net_device_ops!(@statics $T, OPS);
+        };
+    };
+    ($T:ty, export_peer_dev = $name:ident) => {
+        /// Returns the peer of a device of this driver, under RCU.
+        ///
+        /// # Safety
+        ///
+        /// `dev` must be a device of this driver; the caller holds RCU.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            dev: *mut $crate::bindings::net_device,
+        ) -> *mut $crate::bindings::net_device {
+            // SAFETY: Forwarded from the caller.
+            unsafe { $crate::net::dev::get_peer_dev_raw::<$T>(dev) }
+        }
+        const _: () = {
+            // SAFETY: `$name` is `T`'s `ndo_get_peer_dev` adapter.
+            static OPS: $crate::net::dev::Ops<$T> =
+                unsafe { $crate::net::dev::Ops::with_peer_dev($name) };
+            $crate::net_device_ops!(@statics $T, OPS);
+        };
+    };
+    (@statics $T:ty, $ops:ident) => {
+        // SAFETY: Placed in a static, never dropped.
+        static KEYS: $crate::net::dev::LockClasses =
+            unsafe { $crate::net::dev::LockClasses::new_static() };
+        // SAFETY: `KEYS` is a static of this driver's only.
+        static STATICS: $crate::net::dev::Statics<$T> =
+            unsafe { $crate::net::dev::Statics::new(&$ops, &KEYS) };
+        impl $crate::net::dev::HasOps for $T {
+            fn statics() -> &'static $crate::net::dev::Statics<$T> {
+                &STATICS
+            }
+        }
+    };
+}
+
+type PeerDevFn = unsafe extern "C" fn(*mut bindings::net_device) -> *mut bindings::net_device;
 
 impl<T: Driver> Default for Ops<T> {
     fn default() -> Self {
@@ -936,17 +1285,42 @@ impl<T: Driver> Default for Ops<T> {
 impl<T: Driver> Ops<T> {
     /// Builds the tables from `T`'s implemented callbacks.
     pub const fn new() -> Self {
-        let ops = bindings::net_device_ops {
-            ndo_init: if T::HAS_INIT {
-                Some(Adapter::<T>::init)
-            } else {
-                None
-            },
-            ndo_uninit: if T::HAS_UNINIT {
-                Some(Adapter::<T>::uninit)
-            } else {
-                None
-            },
+        let peer_dev: Option<PeerDevFn> = if T::HAS_GET_PEER_DEV {
+            Some(Adapter::<T>::get_peer_dev)
+        } else {
+            None
+        };
+        Self::build(peer_dev)
+    }
+
+    /// Builds the tables with `peer_dev` as `ndo_get_peer_dev`.
+    ///
+    /// # Safety
+    ///
+    /// `peer_dev` must call [`get_peer_dev_raw::<T>`] and nothing else.
+    #[doc(hidden)]
+    pub const unsafe fn with_peer_dev(peer_dev: PeerDevFn) -> Self {
+        const { assert!(T::HAS_GET_PEER_DEV) };
+        Self::build(Some(peer_dev))
+    }
+
+    const fn build(peer_dev: Option<PeerDevFn>) -> Self {
+        const {
+            assert!(
+                !T::HAS_BPF || T::HAS_QUEUE_CREATE,
+                "ndo_bpf relies on the instance lock that queue_create implies"
+            )
+        };
+        const {
+            assert!(
+                core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize,
+                "private data aligned beyond NETDEV_ALIGN"
+            )
+        };
+        const { assert!(!core::mem::needs_drop::<T::Priv>(), "private data is never dropped") };
+        let ndo = bindings::net_device_ops {
+            ndo_init: Some(Adapter::<T>::init),
+            ndo_uninit: Some(Adapter::<T>::uninit),
             ndo_open: if T::HAS_OPEN {
                 Some(Adapter::<T>::open)
             } else {
@@ -963,11 +1337,7 @@ impl<T: Driver> Ops<T> {
             } else {
                 None
             },
-            ndo_get_peer_dev: if T::HAS_GET_PEER_DEV {
-                Some(Adapter::<T>::get_peer_dev)
-            } else {
-                None
-            },
+            ndo_get_peer_dev: peer_dev,
             ndo_get_stats64: if T::HAS_GET_STATS64 {
                 Some(Adapter::<T>::get_stats64)
             } else {
@@ -1021,24 +1391,11 @@ impl<T: Driver> Ops<T> {
         if T::HAS_GET_DRVINFO {
             eops.get_drvinfo = Some(Adapter::<T>::get_drvinfo);
         }
-        Self(
-            Opaque::new(ops),
-            Opaque::new(qops),
-            Opaque::new(eops),
-            LockdepKeys::new(),
-            PhantomData,
-        )
-    }
-
-    /// Installs the tables on a device being set up.
-    pub(crate) fn install(&'static self, dev: &mut SetupDevice<T>) {
-        let raw = dev.raw();
-        raw.netdev_ops = self.0.get();
-        if T::HAS_QUEUE_CREATE {
-            raw.queue_mgmt_ops = self.1.get();
-        }
-        if T::HAS_GET_DRVINFO {
-            raw.ethtool_ops = self.2.get();
+        Self {
+            ndo,
+            qops,
+            eops,
+            _p: PhantomData,
         }
     }
 }
@@ -1048,11 +1405,11 @@ struct Adapter<T: Driver>(PhantomData<T>);
 impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
-    /// `dev` must be a valid device whose `netdev_ops` is `T::ops()`.
+    /// `dev` must be a valid device whose `netdev_ops` is `T`'s table.
     #[inline(always)]
     unsafe fn dev<'a>(dev: *const bindings::net_device) -> &'a DriverDevice<T> {
-        // SAFETY: `T::ops()` is only installed by `T`'s setup, so the device is
-        // `T`'s; the core keeps it valid for the duration of the callback.
+        // SAFETY: `T`'s table is only installed by `T`'s setup, so the device
+        // is `T`'s; the core keeps it valid for the duration of the callback.
         unsafe { DriverDevice::from_raw(dev) }
     }
 
@@ -1061,6 +1418,22 @@ impl<T: Driver> Adapter<T> {
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
     unsafe extern "C" fn init(dev: *mut bindings::net_device) -> c_int {
+        let keys = T::statics().keys;
+        // SAFETY: `ndo_init` runs during registration, before the device's
+        // locks are used; the keys are in static memory (`Statics`), as
+        // lockdep requires of keys it does not register.
+        unsafe {
+            bindings::netdev_set_lockdep_keys(
+                dev,
+                keys.tx_busylock.as_ptr(),
+                keys.xmit_lock.as_ptr(),
+                keys.addr_list_lock.as_ptr(),
+                keys.instance_lock.as_ptr(),
+            )
+        };
+        if !T::HAS_INIT {
+            return 0;
+        }
         // SAFETY: Called by the core on one of `T`'s devices.
         from_result(|| T::init(unsafe { Self::dev(dev) }).map(|()| 0))
     }
@@ -1071,7 +1444,15 @@ impl<T: Driver> Adapter<T> {
     /// arguments and locks its C contract gives.
     unsafe extern "C" fn uninit(dev: *mut bindings::net_device) {
         // SAFETY: `ndo_uninit` is called under RTNL on one of `T`'s devices.
-        unsafe { T::uninit(Self::dev(dev), Rtnl::assume_held()) }
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        if T::HAS_UNINIT {
+            T::uninit(dev, rtnl);
+        }
+        // The device's programs and links go with it, whatever the driver did.
+        #[cfg(CONFIG_BPF_SYSCALL)]
+        if let Some(field) = T::MPROG {
+            field.get(dev.data()).release_all(rtnl);
+        }
     }
 
     /// # Safety
@@ -1096,14 +1477,16 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
+    #[inline(always)]
     unsafe extern "C" fn start_xmit(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
-        // SAFETY: The core hands over ownership of a valid skb.
-        let skb = unsafe { SkBuff::from_raw(skb) };
-        // SAFETY: Called by the core on one of `T`'s devices.
-        T::start_xmit(skb, unsafe { Self::dev(dev) }) as bindings::netdev_tx_t
+        // SAFETY: The core hands over a valid skb that nothing else uses:
+        // `IFF_TX_SKB_SHARING` is cleared at setup. It calls
+        // `ndo_start_xmit` with BH disabled, on one of `T`'s devices.
+        let (skb, dev, ctx) = unsafe { (SkBuff::from_raw(skb), Self::dev(dev), TxContext::assume()) };
+        T::start_xmit(skb, dev, ctx) as bindings::netdev_tx_t
     }
 
     /// # Safety
@@ -1119,6 +1502,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
+    #[inline(always)]
     unsafe extern "C" fn get_peer_dev(dev: *mut bindings::net_device) -> *mut bindings::net_device {
         // SAFETY: `ndo_get_peer_dev` is called under RCU (`skb_do_redirect`
         // from a BPF program's context) on one of `T`'s devices.
@@ -1148,8 +1532,9 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn set_mac_address(dev: *mut bindings::net_device, sa: *mut c_void) -> c_int {
         // SAFETY: `sa` is a valid `struct sockaddr`; `SockAddr` is transparent.
         let sa = unsafe { &*sa.cast::<SockAddr>() };
-        // SAFETY: Called by the core on one of `T`'s devices.
-        from_result(|| T::set_mac_address(unsafe { Self::dev(dev) }, sa).map(|()| 0))
+        // SAFETY: Called by the core under RTNL on one of `T`'s devices.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        from_result(|| T::set_mac_address(dev, rtnl, sa).map(|()| 0))
     }
 
     /// # Safety
@@ -1182,10 +1567,15 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         cmd: *mut bindings::netdev_bpf,
     ) -> c_int {
-        // SAFETY: `cmd` is valid for the call; `NetdevBpf` is transparent.
-        let cmd = unsafe { &mut *cmd.cast::<NetdevBpf>() };
-        // SAFETY: Called by the core on one of `T`'s devices.
-        from_result(|| T::bpf(unsafe { Self::dev(dev) }, cmd).map(|()| 0))
+        // SAFETY: Called by the core under RTNL on one of `T`'s devices
+        // with a valid command. `T` has `queue_mgmt_ops` (checked in
+        // `Ops::build`), so `netdev_need_ops_lock` is true and the core also
+        // holds the instance lock around `ndo_bpf`.
+        let (dev, cmd, rtnl) =
+            unsafe { (Self::dev(dev), BpfCommand::from_raw(cmd), Rtnl::assume_held()) };
+        // SAFETY: See above.
+        let locked = unsafe { Locked::assume_held(dev) };
+        from_result(|| T::bpf(dev, rtnl, &locked, cmd).map(|()| 0))
     }
 
     /// # Safety
@@ -1198,7 +1588,12 @@ impl<T: Driver> Adapter<T> {
         flags: u32,
     ) -> c_int {
         // SAFETY: Called by the core on one of `T`'s devices.
-        from_result(|| T::xsk_wakeup(unsafe { Self::dev(dev) }, queue_id, flags).map(|()| 0))
+        let dev = unsafe { Self::dev(dev) };
+        // SAFETY: The core calls `ndo_xsk_wakeup` for a socket bound to
+        // `queue_id`, under RCU; unbinding waits for a grace period, and
+        // the device's leases end only after that.
+        let queue = unsafe { XskWakeup::new(dev, queue_id) };
+        from_result(|| T::xsk_wakeup(dev, &queue, flags).map(|()| 0))
     }
 
     /// # Safety
@@ -1225,11 +1620,18 @@ impl<T: Driver> Adapter<T> {
     ) -> c_int {
         // SAFETY: `extack` is valid (or NULL) for the call.
         let extack = &mut unsafe { ExtAck::from_raw(extack) };
+        // SAFETY: Called on one of `T`'s devices.
+        let dev = unsafe { Self::dev(dev) };
+        // SAFETY: `ndo_queue_create` runs under the instance lock.
+        let locked = unsafe { Locked::assume_held(dev) };
         from_result(|| {
-            // SAFETY: `ndo_queue_create` runs under the instance lock, on one
-            // of `T`'s devices.
-            let (dev, locked) = unsafe { (Self::dev(dev), Locked::assume_held()) };
-            let id = T::queue_create(dev, locked, extack)?;
+            let id = T::queue_create(dev, &locked, extack)?;
+            if id >= dev.real_num_rx_queues() {
+                crate::net::dev::warn_on_once!(true);
+                return Err(EINVAL);
+            }
+            // `real_num_rx_queues <= num_rx_queues`, an `unsigned int` the
+            // core allocates in `int`-sized steps.
             Ok(id as c_int)
         })
     }
@@ -1239,90 +1641,49 @@ impl<T: Driver> Adapter<T> {
 ///
 /// # Safety
 ///
-/// `dev` must be a device being allocated with room for a `T::Priv` as its
-/// private area.
+/// `dev` must be a device being allocated with room for a `PrivArea<T>` as
+/// its private area.
 pub(crate) unsafe fn setup<T: Driver>(dev: *mut bindings::net_device) {
-    const {
-        assert!(!core::mem::needs_drop::<T::Priv>());
+    // SAFETY: The private area is `size_of::<PrivArea<T>>()` bytes at an
+    // address aligned to `NETDEV_ALIGN`, which covers `PrivArea<T>`'s
+    // alignment (checked in `Ops::build`); it is not initialised yet and
+    // never moves. `peer` is written first, then `data` is initialised in
+    // place.
+    unsafe {
+        let p = bindings::netdev_priv(dev).cast::<PrivArea<T>>();
+        (&raw mut (*p).peer).write(DevicePtr(AtomicPtr::new(ptr::null_mut())));
+        ::pin_init::raw_init(&raw mut (*p).data, T::priv_init());
     }
-    // SAFETY: The private area is suitably sized and aligned (netdev_priv
-    // is aligned to NETDEV_ALIGN) and not initialised yet; it never moves.
-    unsafe { ::pin_init::raw_init(bindings::netdev_priv(dev).cast::<T::Priv>(), T::priv_init()) };
-    // SAFETY: During allocation only the caller sees the device; `SetupDevice`
-    // is transparent over `Device`.
-    let dev = unsafe { &mut *dev.cast::<SetupDevice<T>>() };
-    T::ops().install(dev);
-    T::setup(dev);
-}
-
-/// An RCU-protected pointer to a registered net_device, such as the peer of a
-/// device pair.
-///
-/// # Invariants
-///
-/// When non-null, the pointer refers to a device that was registered when it
-/// was published and that is unpublished (with [`DevicePtr::clear`]) before
-/// its unregistration starts; unregistration waits for an RCU grace period
-/// before freeing, so readers under RCU or RTNL see a valid device.
-pub struct DevicePtr(AtomicPtr<bindings::net_device>);
-
-impl Default for DevicePtr {
-    fn default() -> Self {
-        Self::new()
+    let ops = T::statics().ops();
+    // SAFETY: During allocation only the caller sees the device; the tables
+    // are `T`'s statics.
+    unsafe {
+        let raw = &mut *dev;
+        raw.netdev_ops = &ops.ndo;
+        if T::HAS_QUEUE_CREATE {
+            raw.queue_mgmt_ops = &ops.qops;
+        }
+        if T::HAS_GET_DRVINFO {
+            raw.ethtool_ops = &ops.eops;
+        }
+        raw.needs_free_netdev = true;
+        if T::PCPU_STATS.is_tstats() {
+            raw.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_TSTATS);
+        }
     }
-}
-
-impl DevicePtr {
-    /// A null pointer.
-    pub const fn new() -> Self {
-        Self(AtomicPtr::new(ptr::null_mut()))
-    }
-
-    /// Loads the pointer under RCU (`rcu_dereference`).
-    #[inline(always)]
-    pub fn get<'a>(&self, _rcu: &'a impl RcuRead) -> Option<&'a Device> {
-        // Relaxed: the address dependency orders the reads, as in `rcu_dereference`.
-        let p = self.0.load(Ordering::Relaxed);
-        // SAFETY: By the type invariant a non-null pointer is valid until a
-        // grace period after it is cleared, which `_rcu` holds off.
-        (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
-    }
-
-    /// Loads the pointer under RTNL (`rtnl_dereference`).
-    #[inline]
-    pub fn get_rtnl<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device> {
-        let p = self.0.load(Ordering::Relaxed);
-        // SAFETY: Clearing and unregistration both happen under RTNL, so the
-        // device stays valid while `_rtnl` is held.
-        (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
-    }
-
-    /// Publishes `dev` (`rcu_assign_pointer`).
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be registered, and the pointer must be cleared with
-    /// [`DevicePtr::clear`] before `dev`'s unregistration starts.
-    pub unsafe fn set(&self, _rtnl: &Rtnl, dev: &Device) {
-        self.0.store(dev.as_raw(), Ordering::Release);
-    }
-
-    /// Clears the pointer (`RCU_INIT_POINTER(p, NULL)`) and returns the old
-    /// device, still valid while RTNL is held.
-    pub fn clear<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device> {
-        let p = self.0.swap(ptr::null_mut(), Ordering::Relaxed);
-        // SAFETY: The device was valid when published and cannot be freed
-        // while RTNL is held.
-        (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
-    }
+    // SAFETY: During allocation only the caller sees the device;
+    // `SetupDevice` is transparent over `Device`.
+    let sdev = unsafe { &mut *dev.cast::<SetupDevice<T>>() };
+    T::setup(sdev);
+    // `SkBuff` owns the skbs the driver is handed.
+    sdev.change_priv_flags(0, bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as usize);
 }
 
 /// Looks up a device by ifindex in `net` (`__dev_get_by_index`).
-pub fn get_by_index<'a>(_rtnl: &'a Rtnl, net: Net, ifindex: u32) -> Option<&'a Device> {
-    // SAFETY: RTNL is held, which keeps the returned device alive; `Net`
-    // only holds live namespaces.
+pub fn get_by_index<'a>(_rtnl: &'a Rtnl, net: &Net, ifindex: u32) -> Option<&'a Device> {
+    // SAFETY: RTNL is held (`_rtnl`), as the lookup requires; `net` is live.
     let p = unsafe { bindings::__dev_get_by_index(net.as_raw(), ifindex as c_int) };
-    // SAFETY: Non-null results are registered devices, valid under RTNL.
+    // SAFETY: A registered device is not freed while RTNL is held.
     (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
 }
 
@@ -1338,29 +1699,10 @@ pub fn is_valid_ether_addr(addr: &[u8]) -> bool {
 ///
 /// `dev` must be a device of `T`, and the caller in an RCU read section.
 #[doc(hidden)]
+#[inline(always)]
 pub unsafe fn get_peer_dev_raw<T: Driver>(
     dev: *mut bindings::net_device,
 ) -> *mut bindings::net_device {
     // SAFETY: Per the function's contract.
     unsafe { Adapter::<T>::get_peer_dev(dev) }
-}
-
-/// Exports `ndo_get_peer_dev` of a driver under a C name that core code
-/// calls directly (as `netkit_peer_dev` for `bpf_redirect_peer`).
-#[macro_export]
-macro_rules! netdev_export_peer_dev {
-    ($T:ty, $name:ident) => {
-        /// Returns the peer of a device of this driver, under RCU.
-        ///
-        /// # Safety
-        ///
-        /// `dev` must be a device of this driver; the caller holds RCU.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            dev: *mut $crate::bindings::net_device,
-        ) -> *mut $crate::bindings::net_device {
-            // SAFETY: Forwarded from the caller.
-            unsafe { $crate::net::dev::get_peer_dev_raw::<$T>(dev) }
-        }
-    };
 }

@@ -12,9 +12,9 @@ use crate::{
     error::{from_result, to_result, Result},
     ffi::{c_int, c_void},
     net::{
-        dev::{Device, Driver, DriverDevice, RcuRead},
+        dev::{Driver, DriverDevice},
         rtnl::{Net, Rtnl},
-        skbuff::SkBuff,
+        skbuff::{BpfNetContext, SkBuff},
     },
     prelude::*,
     seq_file::SeqFile,
@@ -80,27 +80,78 @@ impl Attr {
     }
 
     /// `target_ifindex` and `attach_type` of `BPF_PROG_ATTACH`/`DETACH`.
-    pub fn attach_target(&self) -> (u32, u32) {
+    fn attach_target(&self) -> (u32, AttachType) {
         // SAFETY: Reading the union member of the command in progress.
         let a = unsafe { &self.raw().__bindgen_anon_5 };
         // SAFETY: `target_ifindex` is the union member used by netdev targets.
-        (unsafe { a.__bindgen_anon_1.target_ifindex }, a.attach_type)
+        let ifindex = unsafe { a.__bindgen_anon_1.target_ifindex };
+        (ifindex, AttachType(a.attach_type))
     }
 
     /// `query.target_ifindex` and `query.attach_type`.
-    pub fn query_target(&self) -> (u32, u32) {
+    fn query_target(&self) -> (u32, AttachType) {
         // SAFETY: Reading the union member of the command in progress.
         let q = unsafe { &self.raw().query };
         // SAFETY: As above.
-        (unsafe { q.__bindgen_anon_1.target_ifindex }, q.attach_type)
+        (unsafe { q.__bindgen_anon_1.target_ifindex }, AttachType(q.attach_type))
     }
 
     /// `link_create.target_ifindex` and `link_create.attach_type`.
-    pub fn link_target(&self) -> (u32, u32) {
+    fn link_target(&self) -> (u32, AttachType) {
         // SAFETY: Reading the union member of the command in progress.
         let l = unsafe { &self.raw().link_create };
         // SAFETY: As above.
-        (unsafe { l.__bindgen_anon_2.target_ifindex }, l.attach_type)
+        (unsafe { l.__bindgen_anon_2.target_ifindex }, AttachType(l.attach_type))
+    }
+}
+
+/// A BPF attach type (`enum bpf_attach_type`) of a network device.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::{bindings, net::mprog::AttachType};
+///
+/// let primary = AttachType::NETKIT_PRIMARY;
+/// assert!(primary == AttachType::NETKIT_PRIMARY && primary != AttachType::NETKIT_PEER);
+/// assert_eq!(primary.as_u32(), bindings::bpf_attach_type_BPF_NETKIT_PRIMARY);
+/// assert_eq!(AttachType::TCX_EGRESS.as_u32(), bindings::bpf_attach_type_BPF_TCX_EGRESS);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AttachType(u32);
+
+impl AttachType {
+    /// `BPF_NETKIT_PRIMARY`.
+    pub const NETKIT_PRIMARY: Self = Self(bindings::bpf_attach_type_BPF_NETKIT_PRIMARY);
+    /// `BPF_NETKIT_PEER`.
+    pub const NETKIT_PEER: Self = Self(bindings::bpf_attach_type_BPF_NETKIT_PEER);
+    /// `BPF_TCX_INGRESS`.
+    pub const TCX_INGRESS: Self = Self(bindings::bpf_attach_type_BPF_TCX_INGRESS);
+    /// `BPF_TCX_EGRESS`.
+    pub const TCX_EGRESS: Self = Self(bindings::bpf_attach_type_BPF_TCX_EGRESS);
+
+    /// The number user space passed.
+    pub fn as_u32(self) -> u32 {
+        self.0
+    }
+}
+
+/// The BPF link type of a driver's links; it chooses the `bpf_attr` and
+/// `bpf_link_info` members the abstraction uses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum LinkType {
+    /// `BPF_LINK_TYPE_NETKIT`.
+    Netkit,
+    /// `BPF_LINK_TYPE_TCX`.
+    Tcx,
+}
+
+impl LinkType {
+    const fn as_raw(self) -> u32 {
+        match self {
+            LinkType::Netkit => bindings::bpf_link_type_BPF_LINK_TYPE_NETKIT,
+            LinkType::Tcx => bindings::bpf_link_type_BPF_LINK_TYPE_TCX,
+        }
     }
 }
 
@@ -118,7 +169,7 @@ pub enum Which {
 /// # Invariants
 ///
 /// `active` is NULL or points to `bundle.a` or `bundle.b`; `bundle` was set
-/// up with `bpf_mprog_bundle_init` before first use (by [`Mprog::init`]) and
+/// up with `bpf_mprog_bundle_init` before first use (by [`Mprog::new`]) and
 /// is only changed under RTNL.
 #[repr(C)]
 pub struct Mprog {
@@ -154,16 +205,18 @@ impl Mprog {
     /// Runs the attached programs on `skb` until one returns other than
     /// `next`; returns `default` when none is attached.
     #[inline(always)]
-    pub fn run(&self, _rcu: &impl RcuRead, skb: &mut SkBuff, default: i32, next: i32) -> i32 {
+    pub fn run(&self, _ctx: &BpfNetContext, skb: &mut SkBuff<'_>, default: i32, next: i32) -> i32 {
         let entry = self.active.load(Ordering::Relaxed);
         if entry.is_null() {
             return default;
         }
         let mut ret = default;
         // SAFETY: A published entry stays valid until a grace period after it
-        // is unpublished (`update` then `synchronize_rcu`), which `_rcu`
-        // holds off; its program list ends with a NULL (`bpf_mprog_max` is
-        // one less than the array size).
+        // is unpublished (`update` then `synchronize_rcu`), which `_ctx`
+        // (BH disabled) holds off; its program list ends with a NULL
+        // (`bpf_mprog_max` is one less than the array size). The programs
+        // get a valid, owned skb and the `bpf_net_context` their redirect
+        // helpers use.
         unsafe {
             let mut fp = (*entry).fp_items.as_ptr();
             loop {
@@ -258,7 +311,7 @@ impl Mprog {
 
     /// Detaches every program and link (`ndo_uninit`): programs are put,
     /// links are left without a device.
-    pub fn release_all<T: MprogDriver>(&self, rtnl: &Rtnl) {
+    pub(crate) fn release_all(&self, rtnl: &Rtnl) {
         let Some(entry) = self.fetch(rtnl, false) else {
             return;
         };
@@ -278,61 +331,131 @@ impl Mprog {
                 if link.is_null() {
                     bindings::bpf_prog_put(prog);
                 } else {
-                    (*DevLink::<T>::from_link(link)).dev = ptr::null_mut();
+                    // Only links made by `link_attach` attach to an
+                    // `Mprog`, and each is a `LinkObj`.
+                    (*LinkObj::from_link(link)).dev = ptr::null_mut();
                 }
             }
         }
     }
 }
 
-/// A driver whose devices carry [`Mprog`] attach points.
-pub trait MprogDriver: Driver {
-    /// `BPF_LINK_TYPE_*` of the driver's links.
-    const LINK_TYPE: u32;
+/// Where a driver's [`Mprog`] is in its private data; made by
+/// [`mprog_field!`](crate::mprog_field) only.
+///
+/// # Invariants
+///
+/// `offset` is the offset of an `Mprog` field of `T::Priv`.
+pub struct MprogField<T: Driver> {
+    offset: usize,
+    _p: PhantomData<T>,
+}
 
-    /// The attach point in a device's private data.
-    fn mprog(data: &Self::Priv) -> &Mprog;
+impl<T: Driver> Clone for MprogField<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Driver> Copy for MprogField<T> {}
+
+impl<T: Driver> MprogField<T> {
+    /// # Safety
+    ///
+    /// `offset` must be the offset of an `Mprog` field of `T::Priv`.
+    #[doc(hidden)]
+    pub const unsafe fn new(offset: usize) -> Self {
+        Self {
+            offset,
+            _p: PhantomData,
+        }
+    }
+
+    /// The attach point in `data`.
+    #[inline(always)]
+    pub fn get<'a>(&self, data: &'a T::Priv) -> &'a Mprog {
+        // SAFETY: By the type invariant an `Mprog` is at `offset` in `data`.
+        unsafe { &*ptr::from_ref(data).cast::<u8>().add(self.offset).cast::<Mprog>() }
+    }
+}
+
+/// The [`MprogField`] of field `$field` of `$T`'s private data, for
+/// [`Driver::MPROG`](crate::net::dev::Driver::MPROG).
+#[macro_export]
+macro_rules! mprog_field {
+    ($T:ty, $field:ident) => {{
+        // The field must be an `Mprog`.
+        #[allow(dead_code)]
+        fn check(p: &<$T as $crate::net::dev::Driver>::Priv) -> &$crate::net::mprog::Mprog {
+            &p.$field
+        }
+        // SAFETY: `$field` is an `Mprog` field of the private data (above).
+        unsafe {
+            $crate::net::mprog::MprogField::<$T>::new(::core::mem::offset_of!(
+                <$T as $crate::net::dev::Driver>::Priv,
+                $field
+            ))
+        }
+    }};
+}
+
+/// A driver whose devices carry [`Mprog`] attach points, with BPF entry
+/// points made by [`mprog_entry_points!`](crate::mprog_entry_points).
+pub trait MprogDriver: Driver {
+    /// The type of the driver's links.
+    const LINK_TYPE: LinkType;
 
     /// Resolves the device an attach, detach, query or link create of
     /// `attach_type` on `ifindex` in `net` targets, with the driver's rules.
     fn target<'a>(
         rtnl: &'a Rtnl,
-        net: Net,
+        net: &Net,
         ifindex: u32,
-        attach_type: u32,
+        attach_type: AttachType,
         which: Which,
     ) -> Result<&'a DriverDevice<Self>>;
 
     /// Prints the link's `fdinfo` lines.
-    fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: u32);
-
-    /// Fills the link's `bpf_link_info`.
-    fn link_fill_info(info: &mut LinkInfo, ifindex: u32, attach_type: u32);
+    fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: AttachType);
 }
 
-/// A BPF link to a device's [`Mprog`].
+impl<T: MprogDriver> DriverDevice<T> {
+    fn mprog(&self) -> &Mprog {
+        const { assert!(T::MPROG.is_some(), "an MprogDriver needs Driver::MPROG") };
+        match T::MPROG {
+            Some(f) => f.get(self.data()),
+            None => unreachable!(),
+        }
+    }
+}
+
+/// The BPF link object of [`link_attach`].
 ///
 /// # Invariants
 ///
-/// `dev` is NULL or a device of `T` on whose `Mprog` the link is attached;
-/// it is read and written under RTNL and cleared (detach, `release_all`)
-/// before that device goes away.
+/// `dev` is NULL or a device on whose `Mprog` the link is attached; it is
+/// read and written under RTNL and cleared (detach, `release_all`) before
+/// that device goes away.
 #[repr(C)]
-pub struct DevLink<T: MprogDriver> {
+struct LinkObj {
     link: bindings::bpf_link,
     dev: *mut bindings::net_device,
-    _p: PhantomData<T>,
 }
 
-impl<T: MprogDriver> DevLink<T> {
+impl LinkObj {
     /// # Safety
     ///
-    /// `link` must be the `link` field of a `DevLink<T>`.
+    /// `link` must be the `link` field of a `LinkObj`.
     unsafe fn from_link(link: *const bindings::bpf_link) -> *mut Self {
         // `link` is the first field of a `repr(C)` struct.
         link.cast_mut().cast()
     }
+}
 
+/// The `bpf_link_ops` of `T`'s links.
+struct DevLink<T: MprogDriver>(PhantomData<T>);
+
+impl<T: MprogDriver> DevLink<T> {
     const OPS: bindings::bpf_link_ops = bindings::bpf_link_ops {
         release: Some(Self::release),
         dealloc: Some(Self::dealloc),
@@ -345,18 +468,23 @@ impl<T: MprogDriver> DevLink<T> {
         poll: None,
     };
 
+    /// The link's device under RTNL.
+    ///
+    /// # Safety
+    ///
+    /// `link` must be a live link of `T` (made by `link_attach::<T>`).
+    unsafe fn dev<'a>(_rtnl: &'a Rtnl, link: *const bindings::bpf_link) -> Option<&'a DriverDevice<T>> {
+        // SAFETY: `link` is a `LinkObj`; `dev` is only accessed under RTNL.
+        let dev = unsafe { (*LinkObj::from_link(link)).dev };
+        // SAFETY: A non-NULL `dev` is a live device of `T` (type invariant
+        // of `LinkObj`; `link_attach::<T>` set it).
+        (!dev.is_null()).then(|| unsafe { DriverDevice::from_raw(dev) })
+    }
+
     fn ifindex(link: *const bindings::bpf_link) -> u32 {
-        let _rtnl = Rtnl::lock();
-        // SAFETY: `link` is a live `DevLink<T>`; `dev` is read under RTNL and
-        // valid while non-NULL (type invariant).
-        unsafe {
-            let dev = (*Self::from_link(link)).dev;
-            if dev.is_null() {
-                0
-            } else {
-                Device::from_raw(dev).ifindex() as u32
-            }
-        }
+        let rtnl = Rtnl::lock();
+        // SAFETY: The BPF core calls the link ops on a live link of `T`.
+        unsafe { Self::dev(&rtnl, link) }.map_or(0, |d| d.ifindex() as u32)
     }
 
     /// # Safety
@@ -365,23 +493,18 @@ impl<T: MprogDriver> DevLink<T> {
     /// arguments and locks its C contract gives.
     unsafe extern "C" fn release(link: *mut bindings::bpf_link) {
         let rtnl = Rtnl::lock();
-        // SAFETY: The BPF core calls this on a live `DevLink<T>`.
-        let this = unsafe { Self::from_link(link) };
-        // SAFETY: `dev` is only accessed under RTNL, which we hold.
-        let dev = unsafe { (*this).dev };
-        if dev.is_null() {
+        // SAFETY: The BPF core calls this on a live link of `T`.
+        let Some(dev) = (unsafe { Self::dev(&rtnl, link) }) else {
             return;
-        }
-        // SAFETY: Non-NULL `dev` is a live device of `T` (type invariant).
-        let dev = unsafe { DriverDevice::<T>::from_raw(dev) };
+        };
         // SAFETY: The link is live; its program is only replaced under RTNL.
         let prog = unsafe { (*link).prog };
-        let r = T::mprog(dev.data()).detach_raw(&rtnl, prog, link, 0, 0, 0);
+        let r = dev.mprog().detach_raw(&rtnl, prog, link, 0, 0, 0);
         if r.is_ok() {
-            // SAFETY: Under RTNL, see above.
-            unsafe { (*this).dev = ptr::null_mut() };
+            // SAFETY: Under RTNL, see `Self::dev`.
+            unsafe { (*LinkObj::from_link(link)).dev = ptr::null_mut() };
         }
-        crate::warn_on!(r.is_err());
+        crate::net::dev::warn_on_once!(r.is_err());
     }
 
     /// # Safety
@@ -399,9 +522,9 @@ impl<T: MprogDriver> DevLink<T> {
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
     unsafe extern "C" fn dealloc(link: *mut bindings::bpf_link) {
-        // SAFETY: Allocated as a `KBox<DevLink<T>>` in `link_attach`; the
-        // core calls `dealloc` once, when the last reference is gone.
-        drop(unsafe { KBox::from_raw(Self::from_link(link)) });
+        // SAFETY: Allocated as a `KBox<LinkObj>` in `link_attach`; the core
+        // calls `dealloc` once, when the last reference is gone.
+        drop(unsafe { KBox::from_raw(LinkObj::from_link(link)) });
     }
 
     /// # Safety
@@ -414,15 +537,10 @@ impl<T: MprogDriver> DevLink<T> {
         oprog: *mut bindings::bpf_prog,
     ) -> c_int {
         let rtnl = Rtnl::lock();
-        // SAFETY: The BPF core calls this on a live `DevLink<T>`, with a
-        // referenced `nprog` that we consume on success.
-        let this = unsafe { Self::from_link(link) };
         from_result(|| {
-            // SAFETY: `dev` is only accessed under RTNL, which we hold.
-            let dev = unsafe { (*this).dev };
-            if dev.is_null() {
-                return Err(ENOLINK);
-            }
+            // SAFETY: The BPF core calls this on a live link of `T`, with a
+            // referenced `nprog` that we consume on success.
+            let dev = unsafe { Self::dev(&rtnl, link) }.ok_or(ENOLINK)?;
             // SAFETY: The program pointer is only replaced under RTNL.
             let old = unsafe { (*link).prog };
             if !oprog.is_null() && old != oprog {
@@ -433,12 +551,11 @@ impl<T: MprogDriver> DevLink<T> {
                 unsafe { bindings::bpf_prog_put(nprog) };
                 return Ok(0);
             }
-            // SAFETY: Non-NULL `dev` is a live device of `T`.
-            let dev = unsafe { DriverDevice::<T>::from_raw(dev) };
-            let mprog = T::mprog(dev.data());
+            let mprog = dev.mprog();
             let entry = mprog.fetch(&rtnl, false).ok_or(ENOENT)?;
             let mut new: Entry = ptr::null_mut();
-            // SAFETY: `old` is attached through this link; a replace in place.
+            // SAFETY: `old` is attached through this link; a replace in
+            // place, in our bundle, under RTNL.
             to_result(unsafe {
                 bindings::bpf_mprog_attach(
                     entry,
@@ -451,7 +568,7 @@ impl<T: MprogDriver> DevLink<T> {
                     0,
                 )
             })?;
-            crate::warn_on!(entry != new);
+            crate::net::dev::warn_on_once!(entry != new);
             // SAFETY: `prog` is a valid, aligned pointer field of the live
             // link; others read it locklessly, hence the atomic exchange
             // (`xchg` in C).
@@ -475,7 +592,8 @@ impl<T: MprogDriver> DevLink<T> {
     ) {
         let ifindex = Self::ifindex(link);
         // SAFETY: `seq` is valid and ours for the call; `link` is live.
-        unsafe { T::link_show_fdinfo(SeqFile::from_raw(seq), ifindex, (*link).attach_type) }
+        let (seq, ty) = unsafe { (SeqFile::from_raw(seq), AttachType((*link).attach_type)) };
+        T::link_show_fdinfo(seq, ifindex, ty)
     }
 
     /// # Safety
@@ -487,31 +605,23 @@ impl<T: MprogDriver> DevLink<T> {
         info: *mut bindings::bpf_link_info,
     ) -> c_int {
         let ifindex = Self::ifindex(link);
-        // SAFETY: `info` is valid and ours for the call; `link` is live.
-        unsafe { T::link_fill_info(&mut *info.cast::<LinkInfo>(), ifindex, (*link).attach_type) };
-        0
-    }
-}
-
-impl<T: MprogDriver> DriverDevice<T> {
-    fn mprog(&self) -> &Mprog {
-        T::mprog(self.data())
-    }
-}
-
-/// Link information returned by `BPF_OBJ_GET_INFO_BY_FD` (`struct bpf_link_info`).
-#[repr(transparent)]
-pub struct LinkInfo(Opaque<bindings::bpf_link_info>);
-
-impl LinkInfo {
-    /// Sets the netkit members (`info->netkit`).
-    pub fn set_netkit(&mut self, ifindex: u32, attach_type: u32) {
-        // SAFETY: `self` is valid and exclusively ours; plain data.
+        // SAFETY: `info` is valid and ours for the call; `link` is live. The
+        // `netkit` and `tcx` members are the ones of these link types.
         unsafe {
-            let n = &mut (*self.0.get()).__bindgen_anon_1.netkit;
-            n.ifindex = ifindex;
-            n.attach_type = attach_type;
+            let ty = (*link).attach_type;
+            let u = &mut (*info).__bindgen_anon_1;
+            match T::LINK_TYPE {
+                LinkType::Netkit => {
+                    u.netkit.ifindex = ifindex;
+                    u.netkit.attach_type = ty;
+                }
+                LinkType::Tcx => {
+                    u.tcx.ifindex = ifindex;
+                    u.tcx.attach_type = ty;
+                }
+            }
         }
+        0
     }
 }
 
@@ -519,18 +629,20 @@ impl LinkInfo {
 ///
 /// # Safety
 ///
-/// `attr` and `prog` must be the valid arguments of a `BPF_PROG_ATTACH`; on
-/// success the program reference is consumed.
+/// `attr` and `prog` must be the valid arguments of a `BPF_PROG_ATTACH`
+/// syscall of the current task; on success the program reference is
+/// consumed.
+#[doc(hidden)]
 pub unsafe fn prog_attach<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     prog: *mut bindings::bpf_prog,
 ) -> c_int {
     // SAFETY: Per the function's contract.
-    let (attr, prog) = unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog)) };
+    let (attr, prog, net) = unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog), Net::current()) };
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
-        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Prog)?;
+        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Prog)?;
         let a = attr.raw();
         // SAFETY: Reading the `BPF_PROG_ATTACH` union member.
         let a5 = unsafe { &a.__bindgen_anon_5 };
@@ -560,17 +672,19 @@ pub unsafe fn prog_attach<T: MprogDriver>(
 ///
 /// # Safety
 ///
-/// `attr` must be valid; `prog` NULL or a valid program.
+/// `attr` must be valid, of a syscall of the current task; `prog` NULL or a
+/// valid program.
+#[doc(hidden)]
 pub unsafe fn prog_detach<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     prog: *mut bindings::bpf_prog,
 ) -> c_int {
     // SAFETY: Per the function's contract.
-    let attr = unsafe { &*attr.cast::<Attr>() };
+    let (attr, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
-        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Prog)?;
+        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Prog)?;
         // SAFETY: Reading the `BPF_PROG_DETACH` union member.
         let a5 = unsafe { &attr.raw().__bindgen_anon_5 };
         dev.mprog().detach_raw(
@@ -590,19 +704,22 @@ pub unsafe fn prog_detach<T: MprogDriver>(
 ///
 /// # Safety
 ///
-/// `attr` must be valid and `uattr` the user pointer it was copied from.
+/// `attr` must be valid, of a syscall of the current task, and `uattr` the
+/// user pointer it was copied from.
+#[doc(hidden)]
 pub unsafe fn prog_query<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     uattr: *mut bindings::bpf_attr,
 ) -> c_int {
     // SAFETY: Per the function's contract.
-    let a = unsafe { &*attr.cast::<Attr>() };
+    let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = a.query_target();
-        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Prog)?;
+        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Prog)?;
         let entry = dev.mprog().fetch(&rtnl, false).unwrap_or(ptr::null_mut());
-        // SAFETY: RTNL is held; `entry` is NULL or in the bundle.
+        // SAFETY: RTNL is held; `entry` is NULL or in the bundle; `attr` and
+        // `uattr` per the function's contract.
         to_result(unsafe { bindings::bpf_mprog_query(attr, uattr, entry) })?;
         Ok(0)
     })
@@ -613,31 +730,39 @@ pub unsafe fn prog_query<T: MprogDriver>(
 /// # Safety
 ///
 /// As for [`prog_attach`].
+#[doc(hidden)]
 pub unsafe fn link_attach<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     prog: *mut bindings::bpf_prog,
 ) -> c_int {
     // SAFETY: Per the function's contract.
-    let a = unsafe { &*attr.cast::<Attr>() };
+    let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = a.link_target();
-        let dev = T::target(&rtnl, Net::current(), ifindex, attach_type, Which::Link)?;
+        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Link)?;
         let link = KBox::new(
-            DevLink::<T> {
+            LinkObj {
                 // SAFETY: All-zero is a valid, uninitialised `bpf_link`.
                 link: unsafe { core::mem::zeroed() },
                 dev: dev.as_raw(),
-                _p: PhantomData,
             },
             GFP_KERNEL_ACCOUNT,
         )?;
         let link = KBox::into_raw(link);
-        // SAFETY: `link` is a fresh `DevLink<T>`; `OPS` is promoted to a
-        // static; `prog` is valid.
+        // SAFETY: `link` is a fresh `LinkObj`.
         let l = unsafe { &raw mut (*link).link };
-        // SAFETY: As above.
-        unsafe { bindings::bpf_link_init(l, T::LINK_TYPE, link_ops::<T>(), prog, attach_type) };
+        // SAFETY: `l` is unused; `OPS` is promoted to a static; `prog` is
+        // valid and its reference goes to the link.
+        unsafe {
+            bindings::bpf_link_init(
+                l,
+                T::LINK_TYPE.as_raw(),
+                &DevLink::<T>::OPS,
+                prog,
+                attach_type.0,
+            )
+        };
         // SAFETY: All-zero is a valid primer, filled by `bpf_link_prime`.
         let mut primer: bindings::bpf_link_primer = unsafe { core::mem::zeroed() };
         // SAFETY: `l` is initialised.
@@ -647,14 +772,15 @@ pub unsafe fn link_attach<T: MprogDriver>(
             drop(unsafe { KBox::from_raw(link) });
             return Err(Error::from_errno(r));
         }
-        // SAFETY: Reading the `BPF_LINK_CREATE` union member.
+        // SAFETY: Reading the `BPF_LINK_CREATE` union member of the link
+        // type (`netkit` and `tcx` share a layout).
         let (flags, rel, rev) = unsafe {
             let lc = &a.raw().link_create;
-            (
-                lc.flags,
-                lc.__bindgen_anon_3.netkit.__bindgen_anon_1.relative_fd,
-                lc.__bindgen_anon_3.netkit.expected_revision,
-            )
+            let m = match T::LINK_TYPE {
+                LinkType::Netkit => &lc.__bindgen_anon_3.netkit,
+                LinkType::Tcx => &*(&raw const lc.__bindgen_anon_3.tcx).cast(),
+            };
+            (lc.flags, m.__bindgen_anon_1.relative_fd, m.expected_revision)
         };
         if let Err(e) = dev
             .mprog()
@@ -671,25 +797,6 @@ pub unsafe fn link_attach<T: MprogDriver>(
         // SAFETY: Primed and attached.
         Ok(unsafe { bindings::bpf_link_settle(&mut primer) })
     })
-}
-
-fn link_ops<T: MprogDriver>() -> &'static bindings::bpf_link_ops {
-    &DevLink::<T>::OPS
-}
-
-/// Runs `f` with a `bpf_net_context` installed on the current task, as the
-/// BPF redirect helpers need (`bpf_net_ctx_set`/`bpf_net_ctx_clear`). Nested
-/// calls reuse the outer context.
-#[inline(always)]
-pub fn with_net_context<R>(f: impl FnOnce() -> R) -> R {
-    let mut ctx = core::mem::MaybeUninit::<bindings::bpf_net_context>::uninit();
-    // SAFETY: `ctx` lives on our stack until after `bpf_net_ctx_clear`, and
-    // `bpf_net_ctx_set` initialises what it uses.
-    let set = unsafe { bindings::bpf_net_ctx_set(ctx.as_mut_ptr()) };
-    let r = f();
-    // SAFETY: `set` is what `bpf_net_ctx_set` returned (NULL if nested).
-    unsafe { bindings::bpf_net_ctx_clear(set) };
-    r
 }
 
 /// Exports the C entry points the BPF core calls for a driver's attach types

@@ -2,11 +2,42 @@
 
 //! Receive queues and queue leasing.
 //!
+//! A virtual device (such as a netkit in a container) can lease rx queues of
+//! a physical device. Both ends of a lease are set and cleared under both
+//! devices' instance locks, so the lease is only looked at through a
+//! [`Locked`] proof ([`Locked::rx_lease`], [`Locked::leasee`],
+//! [`Locked::unlease`]) or in a context that pins it ([`XskWakeup`]).
+//!
 //! C header: [`include/net/netdev_rx_queue.h`](srctree/include/net/netdev_rx_queue.h).
+//!
+//! # Examples
+//!
+//! A device without leases reports none, and refuses to look past its
+//! active queues:
+//!
+//! ```
+//! use kernel::{bindings, net::{dev::Device, rtnl::Rtnl}};
+//!
+//! let rtnl = Rtnl::lock();
+//! // SAFETY: `init_net` is the initial namespace, alive forever.
+//! let net = unsafe { kernel::net::rtnl::Net::from_raw(&raw mut bindings::init_net) };
+//! let lo = kernel::net::dev::get_by_index(&rtnl, net, 1).expect("lo has ifindex 1");
+//! let lock = lo.lock();
+//! assert!(lock.rx_lease(0).expect("queue 0 exists").is_none());
+//! assert_eq!(lock.rx_lease(lo.real_num_rx_queues()).err(), Some(EINVAL));
+//! assert!(lock.leasee(0).is_none());
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! [`Locked`]: crate::net::dev::Locked
+//! [`Locked::rx_lease`]: crate::net::dev::Locked::rx_lease
+//! [`Locked::leasee`]: crate::net::dev::Locked::leasee
+//! [`Locked::unlease`]: crate::net::dev::Locked::unlease
 
 use crate::{
     bindings,
-    net::dev::{Device, Locked},
+    net::dev::{Device, Driver, DriverDevice},
+    prelude::*,
     types::Opaque,
 };
 use core::ptr;
@@ -17,7 +48,7 @@ use core::ptr;
 ///
 /// The queue is valid and belongs to a device that outlives the reference.
 #[repr(transparent)]
-pub struct RxQueue(Opaque<bindings::netdev_rx_queue>);
+pub(crate) struct RxQueue(Opaque<bindings::netdev_rx_queue>);
 
 impl RxQueue {
     /// # Safety
@@ -28,63 +59,89 @@ impl RxQueue {
         unsafe { &*p.cast() }
     }
 
-    fn raw(&self) -> *mut bindings::netdev_rx_queue {
+    pub(crate) fn as_raw(&self) -> *mut bindings::netdev_rx_queue {
         self.0.get()
     }
 
     /// The device the queue belongs to.
-    pub fn device(&self) -> &Device {
-        // SAFETY: `dev` is set at allocation and valid as long as the queue.
-        unsafe { Device::from_raw((*self.raw()).dev) }
+    pub(crate) fn device(&self) -> &Device {
+        // SAFETY: `dev` is set at allocation; the device outlives its queues.
+        unsafe { Device::from_raw((*self.as_raw()).dev) }
     }
 
     /// The queue's index in its device (`get_netdev_rx_queue_index`).
-    pub fn index(&self) -> u32 {
+    pub(crate) fn index(&self) -> u32 {
         // SAFETY: The queue is valid.
-        unsafe { bindings::get_netdev_rx_queue_index(self.raw()) }
+        unsafe { bindings::get_netdev_rx_queue_index(self.as_raw()) }
     }
 
     /// The queue at the other end of a lease (`READ_ONCE(rxq->lease)`).
     ///
-    /// A lease holds a reference on the physical device and is only undone
-    /// under both devices' instance locks, so the other queue stays valid
-    /// while this one is leased.
-    pub fn lease(&self) -> Option<&RxQueue> {
+    /// # Safety
+    ///
+    /// The lease must not end while the result is used: the caller holds
+    /// the instance lock of one of the two devices, or is in a context that
+    /// keeps the lease (see [`XskWakeup`]).
+    pub(crate) unsafe fn lease(&self) -> Option<&RxQueue> {
         // SAFETY: The queue is valid; `lease` is read once, as in C.
-        let l = unsafe { ptr::read_volatile(&raw const (*self.raw()).lease) };
-        // SAFETY: See above.
+        let l = unsafe { ptr::read_volatile(&raw const (*self.as_raw()).lease) };
+        // SAFETY: A lease holds a reference on the physical device, so the
+        // other queue is valid while the lease lasts (caller's promise).
         (!l.is_null()).then(|| unsafe { RxQueue::from_raw(l) })
-    }
-
-    /// Ends the lease between this (virtual) queue and `phys`
-    /// (`netdev_rx_queue_unlease`), with both devices' instance locks held.
-    pub fn unlease(&self, phys: &RxQueue, _virt_lock: &Locked, _phys_lock: &Locked) {
-        // SAFETY: Both queues are valid, leased to each other, and both
-        // devices' instance locks are held (the guards).
-        unsafe { bindings::netdev_rx_queue_unlease(self.raw(), phys.raw()) }
     }
 }
 
-/// Returns the virtual device that leases rx queue `index` of the physical
-/// device `dev`, if any (`__netif_get_rx_queue_lease(.., NETIF_PHYS_TO_VIRT)`).
-pub fn leasee<'a>(dev: &'a Device, _lock: &Locked, index: u32) -> Option<&'a Device> {
-    if index >= dev.real_num_rx_queues() {
-        return None;
+/// The physical end of a lease, seen from the virtual device's queue.
+#[derive(Clone, Copy)]
+pub struct Lease<'a>(&'a RxQueue);
+
+impl<'a> Lease<'a> {
+    pub(crate) fn new(q: &'a RxQueue) -> Self {
+        Self(q)
     }
-    let mut d = dev.as_raw();
-    let mut i = index;
-    // SAFETY: `index` is a valid queue of `dev`, whose ops lock is held.
-    let q = unsafe {
-        bindings::__netif_get_rx_queue_lease(
-            &mut d,
-            &mut i,
-            bindings::netif_lease_dir_NETIF_PHYS_TO_VIRT,
-        )
-    };
-    if q.is_null() || d == dev.as_raw() {
-        return None;
+
+    /// The device the leased queue belongs to.
+    pub fn device(&self) -> &'a Device {
+        self.0.device()
     }
-    // SAFETY: A leased queue's device is valid while the lease lasts, which
-    // the held lock keeps from ending.
-    Some(unsafe { Device::from_raw(d) })
+
+    /// The leased queue's index in that device.
+    pub fn index(&self) -> u32 {
+        self.0.index()
+    }
+}
+
+/// The queue an `ndo_xsk_wakeup` call is for.
+///
+/// # Invariants
+///
+/// An AF_XDP socket is bound to queue `queue_id` of `dev` for `'a`, so a
+/// lease of that queue lasts at least as long: the core unbinds sockets and
+/// waits for a grace period before a device's leases end.
+pub struct XskWakeup<'a> {
+    dev: &'a Device,
+    queue_id: u32,
+}
+
+impl<'a> XskWakeup<'a> {
+    /// # Safety
+    ///
+    /// An AF_XDP socket must be bound to queue `queue_id` of `dev` for `'a`
+    /// (`ndo_xsk_wakeup` runs under RCU while it is).
+    pub(crate) unsafe fn new<T: Driver>(dev: &'a DriverDevice<T>, queue_id: u32) -> Self {
+        Self { dev, queue_id }
+    }
+
+    /// The queue id the wakeup is for.
+    pub fn queue_id(&self) -> u32 {
+        self.queue_id
+    }
+
+    /// The physical queue the queue leases; `EINVAL` past the device's
+    /// active queues.
+    pub fn lease(&self) -> Result<Option<Lease<'_>>> {
+        let rxq = self.dev.rx_queue(self.queue_id).ok_or(EINVAL)?;
+        // SAFETY: The lease outlives the bound socket (type invariant).
+        Ok(unsafe { rxq.lease() }.map(Lease::new))
+    }
 }

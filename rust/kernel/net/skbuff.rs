@@ -3,9 +3,29 @@
 //! Socket buffers on the transmit path.
 //!
 //! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h).
+//!
+//! An [`SkBuff`] is what `ndo_start_xmit` receives: owned, branded with the
+//! lifetime of the call, so it can neither be kept after the call nor carry
+//! a device pointer past the RCU section that keeps that device alive. The
+//! call's context is a [`TxContext`] (BH disabled, hence an RCU read side);
+//! redirects need a [`BpfNetContext`] on top of it.
+//!
+//! # Examples
+//!
+//! Checked accessors never read past the linear data:
+//!
+//! ```
+//! use kernel::net::skbuff::ETH_HLEN;
+//!
+//! assert_eq!(ETH_HLEN, 14);
+//! ```
 
-use crate::{bindings, net::dev::Device};
-use core::ptr::NonNull;
+use crate::{
+    bindings,
+    net::dev::{Device, RcuRead, Sealed},
+    types::NotThreadSafe,
+};
+use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
 
 /// Why an skb is dropped (`enum skb_drop_reason`).
 #[derive(Clone, Copy)]
@@ -15,20 +35,80 @@ pub enum DropReason {
     NotSpecified = bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
 }
 
-/// An owned `struct sk_buff`.
+/// Proof that the current context is `ndo_start_xmit`'s: bottom halves
+/// disabled, which makes it an RCU read-side critical section.
 ///
-/// An `SkBuff` is never freed implicitly: it must be handed on (to the stack,
-/// a redirect) or freed with [`SkBuff::drop_reason`]. Dropping one without
-/// either leaks it, so `Drop` is not implemented and `#[must_use]` warns.
+/// Only the core's transmit adapter makes one, and only lends it out.
+pub struct TxContext(NotThreadSafe);
+
+impl Sealed for TxContext {}
+impl RcuRead for TxContext {}
+
+impl TxContext {
+    /// # Safety
+    ///
+    /// Bottom halves must be disabled for `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn assume<'a>() -> &'a TxContext {
+        static TOKEN: Token = Token(TxContext(NotThreadSafe));
+        &TOKEN.0
+    }
+
+    /// Runs `f` with a `bpf_net_context` installed on the current task, as
+    /// BPF programs and redirects need (`bpf_net_ctx_set`/`bpf_net_ctx_clear`).
+    /// Nested calls reuse the outer context.
+    #[inline(always)]
+    pub fn with_bpf_net_context<R>(&self, f: impl FnOnce(&BpfNetContext) -> R) -> R {
+        let mut ctx = core::mem::MaybeUninit::<bindings::bpf_net_context>::uninit();
+        // SAFETY: `ctx` lives on this stack frame until after
+        // `bpf_net_ctx_clear`, and `bpf_net_ctx_set` initialises the part it
+        // uses; the task is ours (BH disabled, no migration).
+        let set = unsafe { bindings::bpf_net_ctx_set(ctx.as_mut_ptr()) };
+        let r = f(&BpfNetContext(TxContext(NotThreadSafe)));
+        // SAFETY: `set` is what `bpf_net_ctx_set` returned (NULL if nested).
+        unsafe { bindings::bpf_net_ctx_clear(set) };
+        r
+    }
+}
+
+struct Token(TxContext);
+// SAFETY: The token carries no data; only `TxContext::assume`'s contract
+// gives a reference meaning.
+unsafe impl Sync for Token {}
+
+/// A [`TxContext`] with a `bpf_net_context` set on the current task, which
+/// BPF programs and `skb_do_redirect` need.
+pub struct BpfNetContext(TxContext);
+
+impl core::ops::Deref for BpfNetContext {
+    type Target = TxContext;
+
+    #[inline(always)]
+    fn deref(&self) -> &TxContext {
+        &self.0
+    }
+}
+
+impl Sealed for BpfNetContext {}
+impl RcuRead for BpfNetContext {}
+
+/// An owned `struct sk_buff` handed to `ndo_start_xmit`, for the duration
+/// `'a` of the call.
+///
+/// It is handed on (to the stack, a redirect) or freed with a reason by
+/// [`SkBuff::drop_reason`]; dropping it otherwise frees it with
+/// `SKB_DROP_REASON_NOT_SPECIFIED`, so `?` does not leak.
 ///
 /// # Invariants
 ///
-/// `self.0` points to a valid skb that this object owns.
-#[must_use = "an skb must be handed on or freed with drop_reason()"]
-pub struct SkBuff(NonNull<bindings::sk_buff>);
-
-// SAFETY: An owned skb may be handed to any context.
-unsafe impl Send for SkBuff {}
+/// `self.skb` points to a valid skb that this object owns and no one else
+/// uses: the device does not share skbs between transmits (the adapter
+/// clears `IFF_TX_SKB_SHARING`). Its `dev`, if set through
+/// [`SkBuff::set_dev`], outlives `'a`.
+pub struct SkBuff<'a> {
+    skb: NonNull<bindings::sk_buff>,
+    _p: PhantomData<(&'a Device, NotThreadSafe)>,
+}
 
 /// Ethernet header length (`ETH_HLEN`).
 pub const ETH_HLEN: u32 = bindings::ETH_HLEN;
@@ -41,22 +121,31 @@ pub enum RxResult {
     Dropped,
 }
 
-impl SkBuff {
+impl<'a> SkBuff<'a> {
     /// Takes ownership of a raw skb.
     ///
     /// # Safety
     ///
-    /// `skb` must be valid, non-null and owned by the caller, who hands the
-    /// ownership over.
+    /// `skb` must be valid, non-null, not shared, and owned by the caller,
+    /// who hands the ownership over for `'a`.
     #[inline(always)]
-    pub unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
-        // SAFETY: The caller guarantees `skb` is non-null.
-        Self(unsafe { NonNull::new_unchecked(skb) })
+    pub(crate) unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
+        Self {
+            // SAFETY: The caller guarantees `skb` is non-null.
+            skb: unsafe { NonNull::new_unchecked(skb) },
+            _p: PhantomData,
+        }
     }
 
     #[inline(always)]
     fn raw(&self) -> *mut bindings::sk_buff {
-        self.0.as_ptr()
+        self.skb.as_ptr()
+    }
+
+    /// Gives up ownership without freeing.
+    #[inline(always)]
+    fn into_raw(self) -> *mut bindings::sk_buff {
+        ManuallyDrop::new(self).raw()
     }
 
     /// Returns `skb->len`.
@@ -72,11 +161,19 @@ impl SkBuff {
         self.len() == 0
     }
 
+    /// Bytes in the linear part (`skb_headlen`).
+    #[inline(always)]
+    fn headlen(&self) -> u32 {
+        // SAFETY: The skb is valid and owned.
+        unsafe { (*self.raw()).len - (*self.raw()).data_len }
+    }
+
     /// Frees the skb, recording `reason` (`kfree_skb_reason`).
     #[inline(always)]
-    pub fn drop_reason(self, reason: DropReason) {
-        // SAFETY: The skb is valid and owned; ownership ends here.
-        unsafe { bindings::kfree_skb_reason(self.raw(), reason as bindings::skb_drop_reason) }
+    pub fn drop_reason(self, _ctx: &TxContext, reason: DropReason) {
+        // SAFETY: The skb is valid and owned; ownership ends here. BH is
+        // disabled (`_ctx`), a context `kfree_skb_reason` allows.
+        unsafe { bindings::kfree_skb_reason(self.into_raw(), reason as bindings::skb_drop_reason) }
     }
 
     /// Ensures `len` bytes are in the linear part (`pskb_may_pull`).
@@ -90,49 +187,64 @@ impl SkBuff {
     /// (`skb_orphan_frags(skb, GFP_ATOMIC)`); `false` on failure.
     #[inline(always)]
     pub fn orphan_frags_atomic(&mut self) -> bool {
-        // SAFETY: The skb is valid and owned.
+        // SAFETY: The skb is valid and owned; GFP_ATOMIC does not sleep.
         unsafe { bindings::skb_orphan_frags(self.raw(), bindings::GFP_ATOMIC) == 0 }
     }
 
-    /// Clears the state that must not cross a device pair: `skb_scrub_packet`
-    /// (not cross-netns), `nf_skip_egress`, a reset mac header; if `xnet`,
-    /// also the timestamp, and with `xnet_scrub` priority and mark.
+    /// Clears the state a packet must not carry into another device
+    /// (`skb_scrub_packet(skb, false)`) and skips the egress netfilter hook
+    /// (`nf_skip_egress`); the MAC header is reset to the data.
     #[inline(always)]
-    pub fn prep_forward(&mut self, xnet: bool, xnet_scrub: bool) {
+    pub fn scrub(&mut self) {
         let skb = self.raw();
         // SAFETY: The skb is valid and owned.
         unsafe {
             bindings::skb_scrub_packet(skb, false);
             bindings::nf_skip_egress(skb, true);
             bindings::skb_reset_mac_header(skb);
-            if !xnet {
-                return;
-            }
-            bindings::skb_clear_tstamp(skb);
-            if xnet_scrub {
-                let hdr = &mut (*skb).__bindgen_anon_4;
-                hdr.__bindgen_anon_1.as_mut().priority = 0;
-                hdr.__bindgen_anon_1.as_mut().__bindgen_anon_4.mark = 0;
-            }
         }
     }
 
-    /// Sets `pkt_type` as seen by `dev` from the destination MAC
-    /// (`eth_skb_pkt_type`).
+    /// Clears the timestamp (`skb_clear_tstamp`).
     #[inline(always)]
-    pub fn eth_pkt_type(&mut self, dev: &Device) {
-        // SAFETY: The skb is valid and owned, with at least `ETH_HLEN` linear
-        // bytes (callers pull them first); `dev` is valid.
-        unsafe { bindings::eth_skb_pkt_type(self.raw(), dev.as_raw()) }
+    pub fn clear_tstamp(&mut self) {
+        // SAFETY: The skb is valid and owned.
+        unsafe { bindings::skb_clear_tstamp(self.raw()) }
     }
 
-    /// Sets `skb->dev`.
-    ///
-    /// The skb must not outlive `dev` in the caller's hands; it is handed on
-    /// within the RCU section that keeps `dev` alive.
+    /// Clears `skb->priority` and `skb->mark`.
     #[inline(always)]
-    pub fn set_dev(&mut self, dev: &Device) {
-        // SAFETY: The skb is valid and owned.
+    pub fn clear_priority_mark(&mut self) {
+        // SAFETY: The skb is valid and owned; both are plain fields.
+        unsafe {
+            let hdr = &mut (*self.raw()).__bindgen_anon_4;
+            hdr.__bindgen_anon_1.as_mut().priority = 0;
+            hdr.__bindgen_anon_1.as_mut().__bindgen_anon_4.mark = 0;
+        }
+    }
+
+    /// Sets `pkt_type` as seen by `dev` from the Ethernet header at the
+    /// data (`skb_reset_mac_header` + `eth_skb_pkt_type`); `false`, and
+    /// nothing changed, if the linear part is shorter than `ETH_HLEN`.
+    #[inline(always)]
+    pub fn eth_pkt_type(&mut self, dev: &Device) -> bool {
+        if self.headlen() < ETH_HLEN {
+            return false;
+        }
+        // SAFETY: The skb is valid and owned; after the reset its MAC header
+        // is at the data, followed by at least `ETH_HLEN` linear bytes.
+        unsafe {
+            bindings::skb_reset_mac_header(self.raw());
+            bindings::eth_skb_pkt_type(self.raw(), dev.as_raw());
+        }
+        true
+    }
+
+    /// Sets `skb->dev`; `dev` outlives the skb's use in this call.
+    #[inline(always)]
+    pub fn set_dev(&mut self, dev: &'a Device) {
+        // SAFETY: The skb is valid and owned; `dev` lives for `'a`, longer
+        // than the skb can be held (type invariant).
         unsafe {
             (*self.raw())
                 .__bindgen_anon_1
@@ -143,35 +255,46 @@ impl SkBuff {
     }
 
     /// Pulls the Ethernet header and updates the checksum
-    /// (`eth_skb_pull_mac` + `skb_postpull_rcsum`).
+    /// (`eth_skb_pull_mac` + `skb_postpull_rcsum`); `false`, and nothing
+    /// changed, if the linear part is shorter than `ETH_HLEN`.
     #[inline(always)]
-    pub fn pull_eth_header(&mut self) {
-        // SAFETY: The skb is valid, owned and has `ETH_HLEN` linear bytes.
+    pub fn pull_eth_header(&mut self) -> bool {
+        if self.headlen() < ETH_HLEN {
+            return false;
+        }
+        // SAFETY: The skb is valid and owned and has `ETH_HLEN` linear bytes,
+        // the ones pulled and then summed from their old start.
         unsafe {
             let eth = bindings::eth_skb_pull_mac(self.raw());
             bindings::skb_postpull_rcsum(self.raw(), eth.cast(), ETH_HLEN);
         }
+        true
     }
 
     /// Recomputes `data`/`data_end` for a BPF program (`bpf_compute_data_pointers`).
+    #[cfg(CONFIG_BPF_SYSCALL)]
     #[inline(always)]
-    pub fn bpf_compute_data_pointers(&mut self) {
+    pub(crate) fn bpf_compute_data_pointers(&mut self) {
         // SAFETY: The skb is valid and owned.
         unsafe { bindings::bpf_compute_data_pointers(self.raw()) }
     }
 
     /// Returns the raw skb for a program run.
+    #[cfg(CONFIG_BPF_SYSCALL)]
     #[inline(always)]
     pub(crate) fn as_raw(&self) -> *mut bindings::sk_buff {
         self.raw()
     }
 
     /// Hands the skb to the receive path of `skb->dev` (`__netif_rx`).
+    ///
+    /// Without [`SkBuff::set_dev`] that is the device it came from.
     #[inline(always)]
-    pub fn netif_rx(self) -> RxResult {
-        // SAFETY: The skb is valid and owned; `__netif_rx` takes ownership
-        // and runs with BH disabled, as in `ndo_start_xmit`.
-        if unsafe { bindings::__netif_rx(self.raw()) } == bindings::NET_RX_SUCCESS as i32 {
+    pub fn netif_rx(self, _ctx: &TxContext) -> RxResult {
+        // SAFETY: The skb is valid and owned and `__netif_rx` takes it;
+        // `skb->dev` is valid (type invariant); BH is disabled (`_ctx`), as
+        // `__netif_rx` requires.
+        if unsafe { bindings::__netif_rx(self.into_raw()) } == bindings::NET_RX_SUCCESS as i32 {
             RxResult::Success
         } else {
             RxResult::Dropped
@@ -180,9 +303,24 @@ impl SkBuff {
 
     /// Performs the redirect a BPF program asked for (`skb_do_redirect`).
     #[inline(always)]
-    pub fn do_redirect(self) {
-        // SAFETY: The skb is valid and owned; `skb_do_redirect` consumes it.
-        // The caller runs with a `bpf_net_context` set (see `bpf::NetContext`).
-        unsafe { bindings::skb_do_redirect(self.raw()) };
+    pub fn do_redirect(self, _ctx: &BpfNetContext) {
+        // SAFETY: The skb is valid and owned; `skb_do_redirect` consumes it
+        // and reads the redirect target from the `bpf_net_context` that
+        // `_ctx` proves installed, under RCU (BH disabled).
+        unsafe { bindings::skb_do_redirect(self.into_raw()) };
+    }
+}
+
+impl Drop for SkBuff<'_> {
+    /// Frees an skb no one handed on (`dev_kfree_skb_any_reason`, which is
+    /// right in any context).
+    fn drop(&mut self) {
+        // SAFETY: The skb is valid and owned; ownership ends here.
+        unsafe {
+            bindings::dev_kfree_skb_any_reason(
+                self.raw(),
+                bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
+            )
+        }
     }
 }

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Link types (`rtnl_link_ops`): creating, pairing and deleting devices.
+//!
+//! The core's contracts are in the types: `newlink` returns a
+//! [`Registered`] that only [`NewDevice::register`] makes (the core frees the
+//! device when `newlink` fails, so it must not be registered then); a peer
+//! that `newlink` registered is unregistered by the adapter if `newlink`
+//! fails after all; peers are paired once, by [`Registered::pair`], and
+//! unpaired by the adapter's `dellink` before either is unregistered.
+
+use super::{Attrs, ExtAck, IfName, LinkAttrs, Msg, Net, PolicyTable, Rtnl};
+use crate::{
+    bindings,
+    error::{from_result, to_result, Result, VTABLE_DEFAULT_ERROR},
+    ffi::{c_char, c_int, c_uint},
+    net::dev::{self, Driver, DriverDevice},
+    prelude::*,
+    types::Opaque,
+};
+use core::{
+    cell::Cell,
+    marker::PhantomData,
+    ptr,
+    sync::atomic::{AtomicBool, Ordering},
+};
+
+/// How an interface name was chosen (`NET_NAME_*`).
+#[derive(Clone, Copy)]
+#[repr(u8)]
+pub enum NameAssign {
+    /// Enumerated by the kernel (`NET_NAME_ENUM`).
+    Enum = bindings::NET_NAME_ENUM as u8,
+    /// Given by user space (`NET_NAME_USER`).
+    User = bindings::NET_NAME_USER as u8,
+}
+
+/// What the adapter must undo if `newlink` fails.
+struct NewLinkState {
+    /// The device the core passed has been registered.
+    registered: Cell<bool>,
+    /// A peer `newlink` created and registered.
+    peer: Cell<*mut bindings::net_device>,
+}
+
+/// The parameters of `newlink` (`struct rtnl_newlink_params`).
+pub struct NewLinkParams<'a, T: LinkOps> {
+    raw: &'a bindings::rtnl_newlink_params,
+    state: &'a NewLinkState,
+    _p: PhantomData<T>,
+}
+
+impl<'a, T: LinkOps> NewLinkParams<'a, T> {
+    /// The link attributes (`tb`).
+    pub fn tb(&self) -> LinkAttrs<'a> {
+        // SAFETY: `tb` has `IFLA_MAX + 1` entries for the call.
+        unsafe { LinkAttrs::from_raw(self.raw.tb) }
+    }
+
+    /// The kind-specific attributes (`data`), parsed with `T::POLICY`.
+    pub fn data(&self) -> Attrs<'a> {
+        // SAFETY: `data` is NULL or has `maxtype + 1` entries (`T::POLICY`'s
+        // length) for the call.
+        unsafe { Attrs::from_raw(self.raw.data, T::POLICY.len()) }
+    }
+
+    /// The namespace the peer goes to (`rtnl_newlink_peer_net`).
+    pub fn peer_net(&self) -> &'a Net {
+        // SAFETY: `params` is valid for the call and holds a reference on
+        // the namespace it returns.
+        unsafe { Net::from_raw(bindings::rtnl_newlink_peer_net(ptr::from_ref(self.raw).cast_mut())) }
+    }
+
+    /// Allocates a peer device of `T` in `net` (`rtnl_create_link`), set up
+    /// from `tb`. One peer per `newlink`: `EBUSY` for a second.
+    pub fn create_peer(
+        &self,
+        _rtnl: &'a Rtnl,
+        net: &Net,
+        name: &IfName,
+        assign: NameAssign,
+        tb: LinkAttrs<'_>,
+        extack: &mut ExtAck,
+    ) -> Result<NewDevice<'a, T, Peer>> {
+        if !self.state.peer.get().is_null() {
+            return Err(EBUSY);
+        }
+        // SAFETY: RTNL is held (`_rtnl`); `tb` has `IFLA_MAX + 1` entries;
+        // the ops table is `T`'s registered one; `name` is NUL-terminated.
+        let dev = unsafe {
+            bindings::rtnl_create_link(
+                net.as_raw(),
+                name.as_bytes().as_ptr().cast(),
+                assign as u8,
+                T::link_ops().as_raw(),
+                tb.as_raw(),
+                extack.as_raw(),
+            )
+        };
+        let dev = crate::error::from_err_ptr(dev)?;
+        Ok(NewDevice {
+            dev,
+            state: self.state,
+            owned: true,
+            _p: PhantomData,
+        })
+    }
+}
+
+/// Marks the device the core passes to `newlink`.
+pub enum Primary {}
+/// Marks a peer `newlink` creates.
+pub enum Peer {}
+
+/// A device allocated for `T` that is not registered yet: only its creator
+/// can reach it.
+///
+/// # Invariants
+///
+/// `dev` is a valid, unregistered device set up by `T`, reachable only
+/// through `self`. A `Primary` one belongs to the core (which frees it if
+/// `newlink` fails), a `Peer` one to `self` until registered.
+pub struct NewDevice<'a, T: LinkOps, K = Primary> {
+    dev: *mut bindings::net_device,
+    state: &'a NewLinkState,
+    /// Whether dropping `self` frees the device (an unregistered peer).
+    owned: bool,
+    _p: PhantomData<(&'a T, K)>,
+}
+
+impl<'a, T: LinkOps, K> NewDevice<'a, T, K> {
+    /// The device.
+    pub fn dev(&self) -> &DriverDevice<T> {
+        // SAFETY: The device was set up by `T`, valid while `self` lives.
+        unsafe { DriverDevice::from_raw(self.dev) }
+    }
+
+    /// The driver's private data, mutable until registration.
+    pub fn data_mut(&mut self) -> Pin<&mut T::Priv> {
+        let data = DriverDevice::<T>::data_ptr(self.dev);
+        // SAFETY: The data is initialised; nothing else can reach the
+        // unregistered device (type invariant), and `&mut self` excludes
+        // `dev()` borrows; the data is pinned in the device allocation.
+        unsafe { Pin::new_unchecked(&mut *data) }
+    }
+
+    /// Sets the name (may be a `%d` template).
+    pub fn set_name(&mut self, name: &IfName) {
+        // SAFETY: The device is ours; `name` is NUL-terminated within IFNAMSIZ.
+        unsafe { (*self.dev).name = name.as_bytes().map(|b| b as c_char) };
+    }
+
+    /// Sets the ifindex to register with (registration checks it).
+    pub fn set_ifindex(&mut self, ifindex: i32) {
+        // SAFETY: The device is ours.
+        unsafe { (*self.dev).ifindex = ifindex };
+    }
+
+    /// Advertises AF_XDP zero-copy support (`xdp_set_features_flag`).
+    pub fn set_xdp_features_xsk(&mut self) {
+        // SAFETY: The device is ours and not yet registered.
+        unsafe { bindings::xdp_set_features_flag(self.dev, bindings::NETDEV_XDP_ACT_XSK) }
+    }
+
+    fn register_raw(&self) -> Result<&'a DriverDevice<T>> {
+        // SAFETY: The device is set up and ours; RTNL is held (callers).
+        to_result(unsafe { bindings::register_netdevice(self.dev) })?;
+        // SAFETY: Registered devices are not freed while RTNL is held, which
+        // the `newlink` call holds for `'a`.
+        Ok(unsafe { DriverDevice::from_raw(self.dev) })
+    }
+}
+
+impl<'a, T: LinkOps> NewDevice<'a, T, Primary> {
+    /// Registers the device (`register_netdevice`); what `newlink` returns.
+    pub fn register(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
+        let dev = self.register_raw()?;
+        self.state.registered.set(true);
+        Ok(Registered {
+            dev,
+            _p: PhantomData,
+        })
+    }
+}
+
+impl<'a, T: LinkOps> NewDevice<'a, T, Peer> {
+    /// Registers the peer (`register_netdevice`); the adapter unregisters it
+    /// again if `newlink` fails.
+    pub fn register(mut self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T, Peer>> {
+        let dev = self.register_raw()?;
+        self.state.peer.set(self.dev);
+        // Registered: unregistration frees it now.
+        self.owned = false;
+        Ok(Registered {
+            dev,
+            _p: PhantomData,
+        })
+    }
+}
+
+impl<T: LinkOps, K> Drop for NewDevice<'_, T, K> {
+    fn drop(&mut self) {
+        if self.owned {
+            // SAFETY: We allocated the peer and never registered it.
+            unsafe { bindings::free_netdev(self.dev) };
+        }
+    }
+}
+
+/// A device `newlink` registered, for the rest of the call.
+pub struct Registered<'a, T: LinkOps, K = Primary> {
+    dev: &'a DriverDevice<T>,
+    _p: PhantomData<K>,
+}
+
+impl<'a, T: LinkOps, K> core::ops::Deref for Registered<'a, T, K> {
+    type Target = DriverDevice<T>;
+
+    fn deref(&self) -> &DriverDevice<T> {
+        self.dev
+    }
+}
+
+impl<'a, T: LinkOps> Registered<'a, T> {
+    /// Publishes the two devices as each other's peer; the adapter's
+    /// `dellink` unpublishes both before either is unregistered.
+    pub fn pair(&self, rtnl: &'a Rtnl, peer: Registered<'a, T, Peer>) {
+        // SAFETY: Both devices are registered; every way to unregister a
+        // device of `T` goes through `dellink` (`rtnl::dellink`, the core's
+        // netns and module teardown), which takes both pointers first.
+        unsafe {
+            peer.dev.set_peer(rtnl, self.dev);
+            self.dev.set_peer(rtnl, peer.dev);
+        }
+    }
+}
+
+impl<'a, T: LinkOps> Registered<'a, T, Peer> {
+    /// Announces the peer (`rtnl_configure_link`), as the core does for the
+    /// device it passed.
+    pub fn configure(&self, _rtnl: &'a Rtnl) -> Result {
+        // SAFETY: The device was just registered by this `newlink`, under
+        // RTNL; NULL message arguments are allowed.
+        to_result(unsafe {
+            bindings::rtnl_configure_link(self.dev.as_raw(), ptr::null_mut(), 0, ptr::null_mut())
+        })
+    }
+}
+
+/// A batch of devices to unregister (`LIST_HEAD` + `unregister_netdevice_many`).
+///
+/// # Invariants
+///
+/// `self.0` is a valid list head for `'a`.
+pub struct UnregisterList<'a>(*mut bindings::list_head, PhantomData<&'a mut ()>);
+
+impl UnregisterList<'_> {
+    /// Queues `dev` (`unregister_netdevice_queue`) unless a batch has it.
+    fn queue(&mut self, rtnl: &Rtnl, dev: &dev::Device) {
+        if dev.unregister_queued(rtnl) {
+            return;
+        }
+        // SAFETY: `dev` is valid and in no batch; RTNL is held; the list is
+        // valid.
+        unsafe { bindings::unregister_netdevice_queue(dev.as_raw(), self.0) }
+    }
+}
+
+/// Runs `f` with a fresh unregister list, then unregisters what it queued
+/// (`unregister_netdevice_many`).
+pub fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
+    let mut head = bindings::list_head {
+        next: ptr::null_mut(),
+        prev: ptr::null_mut(),
+    };
+    let hp = &raw mut head;
+    // SAFETY: `head` is a valid list head on our stack.
+    unsafe { bindings::INIT_LIST_HEAD(hp) };
+    f(&mut UnregisterList(hp, PhantomData));
+    // SAFETY: RTNL is held; every entry was queued under it; `head` lives
+    // until the call returns, and the function empties it.
+    unsafe { bindings::unregister_netdevice_many(hp) };
+}
+
+/// Deletes `dev` and its peer as `rtnl_link_ops->dellink` does: unpublishes
+/// both peer pointers, then queues both devices (each unless already in a
+/// batch).
+pub fn dellink<T: LinkOps>(rtnl: &Rtnl, dev: &DriverDevice<T>, list: &mut UnregisterList<'_>) {
+    if !dev.is_registered() {
+        return;
+    }
+    let peer = dev.take_peer(rtnl);
+    list.queue(rtnl, dev);
+    if let Some(p) = peer {
+        p.take_peer(rtnl);
+        list.queue(rtnl, p);
+    }
+}
+
+/// A link type: `rtnl_link_ops` of a [`Driver`].
+#[vtable]
+pub trait LinkOps: Driver {
+    /// `kind`, as in `ip link add type KIND`.
+    const KIND: &'static CStr;
+
+    /// `peer_type`: the attribute carrying the peer's info, if any.
+    const PEER_TYPE: u16 = 0;
+
+    /// The policy of `IFLA_INFO_DATA`; its length sets `maxtype`.
+    const POLICY: &'static PolicyTable;
+
+    /// The one `rtnl_link_ops` table of `T` (a `static`).
+    fn link_ops() -> &'static LinkOpsTable<Self>;
+
+    /// `alloc`: checks the requested queue counts; returns the number of tx
+    /// and rx queues that are active at creation, each from 1 to the
+    /// requested count.
+    fn alloc_queues(_num_tx: u32, _num_rx: u32) -> Result<(u32, u32)> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `validate`.
+    fn validate(_tb: LinkAttrs<'_>, _data: Attrs<'_>, _extack: &mut ExtAck) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `newlink`: sets up and registers `dev` (and any peer).
+    fn newlink<'a>(
+        rtnl: &'a Rtnl,
+        dev: NewDevice<'a, Self>,
+        params: &NewLinkParams<'a, Self>,
+        extack: &mut ExtAck,
+    ) -> Result<Registered<'a, Self>>;
+
+    /// `changelink`.
+    fn changelink(
+        _rtnl: &Rtnl,
+        _dev: &DriverDevice<Self>,
+        _tb: LinkAttrs<'_>,
+        _data: Attrs<'_>,
+        _extack: &mut ExtAck,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `get_size`: the room `fill_info` needs.
+    fn get_size(_dev: &DriverDevice<Self>) -> usize {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `fill_info`.
+    fn fill_info(_rtnl: &Rtnl, _dev: &DriverDevice<Self>, _msg: &mut Msg) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `get_link_net`.
+    fn get_link_net<'a>(_rtnl: &'a Rtnl, _dev: &'a DriverDevice<Self>) -> &'a Net {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The `rtnl_link_ops` of `T`. Must live in a `static`; the core links it
+/// into its list while registered.
+///
+/// # Invariants
+///
+/// `registered` is true while a [`Registration`] holds the table, so the
+/// core never sees it registered twice.
+pub struct LinkOpsTable<T: LinkOps> {
+    ops: Opaque<bindings::rtnl_link_ops>,
+    registered: AtomicBool,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: After construction only the core writes the table (its list and
+// srcu members), under its own locks.
+unsafe impl<T: LinkOps> Sync for LinkOpsTable<T> {}
+
+impl<T: LinkOps> Default for LinkOpsTable<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: LinkOps> LinkOpsTable<T> {
+    /// Builds the table from `T`'s callbacks.
+    pub const fn new() -> Self {
+        // SAFETY: All-zero is a valid, empty `rtnl_link_ops`.
+        let mut o: bindings::rtnl_link_ops =
+            unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
+        o.kind = crate::str::as_char_ptr_in_const_context(T::KIND);
+        o.priv_size = core::mem::size_of::<dev::PrivArea<T>>();
+        o.alloc = if T::HAS_ALLOC_QUEUES {
+            Some(LinkAdapter::<T>::alloc)
+        } else {
+            None
+        };
+        o.setup = Some(LinkAdapter::<T>::setup);
+        o.peer_type = T::PEER_TYPE;
+        o.maxtype = T::POLICY.max_type();
+        o.policy = T::POLICY.as_ptr();
+        o.validate = if T::HAS_VALIDATE {
+            Some(LinkAdapter::<T>::validate)
+        } else {
+            None
+        };
+        o.newlink = Some(LinkAdapter::<T>::newlink);
+        o.dellink = Some(LinkAdapter::<T>::dellink);
+        o.changelink = if T::HAS_CHANGELINK {
+            Some(LinkAdapter::<T>::changelink)
+        } else {
+            None
+        };
+        o.get_size = if T::HAS_GET_SIZE {
+            Some(LinkAdapter::<T>::get_size)
+        } else {
+            None
+        };
+        o.fill_info = if T::HAS_FILL_INFO {
+            Some(LinkAdapter::<T>::fill_info)
+        } else {
+            None
+        };
+        o.get_link_net = if T::HAS_GET_LINK_NET {
+            Some(LinkAdapter::<T>::get_link_net)
+        } else {
+            None
+        };
+        Self {
+            ops: Opaque::new(o),
+            registered: AtomicBool::new(false),
+            _p: PhantomData,
+        }
+    }
+
+    fn as_raw(&self) -> *mut bindings::rtnl_link_ops {
+        self.ops.get()
+    }
+}
+
+struct LinkAdapter<T: LinkOps>(PhantomData<T>);
+
+impl<T: LinkOps> LinkAdapter<T> {
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn alloc(
+        _tb: *mut *mut bindings::nlattr,
+        ifname: *const c_char,
+        name_assign_type: u8,
+        num_tx: c_uint,
+        num_rx: c_uint,
+    ) -> *mut bindings::net_device {
+        let (real_tx, real_rx) = match T::alloc_queues(num_tx, num_rx) {
+            Ok(r) => r,
+            Err(e) => return e.to_ptr(),
+        };
+        if !(1..=num_tx).contains(&real_tx) || !(1..=num_rx).contains(&real_rx) {
+            crate::net::dev::warn_on_once!(true);
+            return EINVAL.to_ptr();
+        }
+        // SAFETY: `ifname` is a valid name; `setup` matches `priv_size`; the
+        // core checked the queue counts.
+        let dev = unsafe {
+            bindings::alloc_netdev_mqs(
+                core::mem::size_of::<dev::PrivArea<T>>() as c_int,
+                ifname,
+                name_assign_type,
+                Some(LinkAdapter::<T>::setup),
+                num_tx,
+                num_rx,
+            )
+        };
+        if !dev.is_null() {
+            // SAFETY: A fresh, unregistered device only we can see; the
+            // counts are within the allocated queues (checked above).
+            unsafe {
+                (*dev).real_num_tx_queues = real_tx;
+                (*dev).real_num_rx_queues = real_rx;
+            }
+        }
+        dev
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
+        // SAFETY: Called by `alloc_netdev_mqs` with a private area of
+        // `priv_size` (`size_of::<PrivArea<T>>()`) bytes.
+        unsafe { dev::setup::<T>(dev) }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn validate(
+        tb: *mut *mut bindings::nlattr,
+        data: *mut *mut bindings::nlattr,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: The core passes tables of `IFLA_MAX + 1` and `maxtype + 1`
+        // entries (data may be NULL) and a valid or NULL extack.
+        let (tb, data, extack) = unsafe {
+            (
+                LinkAttrs::from_raw(tb),
+                Attrs::from_raw(data, T::POLICY.len()),
+                &mut ExtAck::from_raw(extack),
+            )
+        };
+        from_result(|| T::validate(tb, data, extack).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn newlink(
+        dev: *mut bindings::net_device,
+        params: *mut bindings::rtnl_newlink_params,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        let state = NewLinkState {
+            registered: Cell::new(false),
+            peer: Cell::new(ptr::null_mut()),
+        };
+        // SAFETY: `newlink` runs under RTNL with an unregistered device of
+        // `T` that the core frees on failure, valid params and extack.
+        let (rtnl, params, extack) = unsafe {
+            (
+                Rtnl::assume_held(),
+                NewLinkParams::<T> {
+                    raw: &*params,
+                    state: &state,
+                    _p: PhantomData,
+                },
+                &mut ExtAck::from_raw(extack),
+            )
+        };
+        let ndev = NewDevice {
+            dev,
+            state: &state,
+            owned: false,
+            _p: PhantomData,
+        };
+        let Err(e) = T::newlink(rtnl, ndev, &params, extack) else {
+            return 0;
+        };
+        if state.registered.get() {
+            // The core would free a registered device: keep it (and any
+            // peer) instead. A driver bug, not the user's.
+            crate::net::dev::warn_on_once!(true);
+            return 0;
+        }
+        let peer = state.peer.get();
+        if !peer.is_null() {
+            // SAFETY: `newlink` registered the peer under this RTNL section
+            // and did not pair it (pairing needs the registered primary).
+            unsafe { bindings::unregister_netdevice(peer) };
+        }
+        e.to_errno()
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn dellink(dev: *mut bindings::net_device, head: *mut bindings::list_head) {
+        // SAFETY: `dellink` runs under RTNL on a registered device of `T`
+        // with a valid list head.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };
+        dellink::<T>(rtnl, dev, &mut UnregisterList(head, PhantomData));
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn changelink(
+        dev: *mut bindings::net_device,
+        tb: *mut *mut bindings::nlattr,
+        data: *mut *mut bindings::nlattr,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As for `validate`, under RTNL, on a device of `T`.
+        let (rtnl, dev, tb, data, extack) = unsafe {
+            (
+                Rtnl::assume_held(),
+                DriverDevice::<T>::from_raw(dev),
+                LinkAttrs::from_raw(tb),
+                Attrs::from_raw(data, T::POLICY.len()),
+                &mut ExtAck::from_raw(extack),
+            )
+        };
+        from_result(|| T::changelink(rtnl, dev, tb, data, extack).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn get_size(dev: *const bindings::net_device) -> usize {
+        // SAFETY: Called on a device of `T`.
+        T::get_size(unsafe { DriverDevice::from_raw(dev) })
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn fill_info(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+    ) -> c_int {
+        // SAFETY: Called under RTNL on a device of `T`, with the message
+        // being built, which is ours for the call.
+        let (rtnl, dev, msg) = unsafe {
+            (
+                Rtnl::assume_held(),
+                DriverDevice::<T>::from_raw(dev),
+                &mut *skb.cast::<Msg>(),
+            )
+        };
+        from_result(|| T::fill_info(rtnl, dev, msg).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
+        // SAFETY: Called under RTNL on a device of `T`.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };
+        T::get_link_net(rtnl, dev).as_raw()
+    }
+}
+
+/// Keeps a link type registered (`rtnl_link_register`) until dropped.
+///
+/// # Invariants
+///
+/// `self.0` is registered with the core and its `registered` flag is set.
+pub struct Registration<T: LinkOps>(&'static LinkOpsTable<T>);
+
+impl<T: LinkOps> Registration<T> {
+    /// Registers `T::link_ops()`; `EEXIST` if it or its kind already is.
+    pub fn register() -> Result<Self> {
+        let table = T::link_ops();
+        if table.registered.swap(true, Ordering::Acquire) {
+            return Err(EEXIST);
+        }
+        // SAFETY: The table is a static with a valid setup and dellink, and
+        // the flag above keeps it from being registered twice.
+        let ret = to_result(unsafe { bindings::rtnl_link_register(table.as_raw()) });
+        if let Err(e) = ret {
+            table.registered.store(false, Ordering::Release);
+            return Err(e);
+        }
+        Ok(Self(table))
+    }
+}
+
+impl<T: LinkOps> Drop for Registration<T> {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the table is registered.
+        unsafe { bindings::rtnl_link_unregister(self.0.as_raw()) };
+        self.0.registered.store(false, Ordering::Release);
+    }
+}
