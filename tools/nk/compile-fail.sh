@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Compile-fail cases of the kernel::net abstractions (tools/nk/compile-fail/):
 # each NN-name.rs must fail to compile with the error code its "// expect:"
-# line names (and text containing each "// expect-msg:"); "// expect: ok"
-# marks a positive control that must compile, else every case fails. A case
-# is compiled as a crate like netkit.rs, with the rustc command kbuild used
-# for netkit.o in the built Rust kernel, type and borrow checking only
-# (--emit=metadata, lints capped to allow). It does not build the kernel
+# line names ("none" for an error without a code, such as a lifetime one)
+# and text containing each "// expect-msg:"; "// expect: ok" marks a
+# positive control that must compile, else every case fails. A case is
+# compiled as a crate like netkit.rs, with the rustc command kbuild used for
+# netkit.o in the built Rust kernel, type and borrow checking only
+# (--emit=metadata, lints capped to allow); "// expect-emit: obj" also
+# generates code, for errors found only then (constants of generic code). It does not build the kernel
 # (make lint does first). Alone: one KTAP line per case, "N passed, N failed".
 #   --results FILE  write "OK|FAIL NAME LOG" per case to FILE, print no KTAP
 set -euo pipefail
@@ -86,18 +88,19 @@ done
 if [ -z "$src" ] || [[ ${args[0]:-} != *rustc ]]; then
 	nk_die "compile-fail: cannot read a rustc command for netkit.rs in $cmdfile"
 fi
-args+=(--emit=metadata --out-dir "$tmp/out" --crate-name nk_compile_fail --cap-lints=allow)
+args+=(--out-dir "$tmp/out" --crate-name nk_compile_fail --cap-lints=allow)
 
-# compile CASE OUT: the case through kbuild's rustc, run from the build dir;
-# the compiler's output in OUT, the command line for the log in OUT.cmd.
+# compile CASE OUT EMIT: the case through kbuild's rustc, run from the build
+# dir, emitting EMIT; the compiler's output in OUT, the command line for the
+# log in OUT.cmd.
 compile() {
 	rm -rf "$tmp/out"
 	printf 'cd %q &&' "$NK_KBUILD" >"$2.cmd"
-	printf ' %q' "${envs[@]}" "${args[@]}" "$1" >>"$2.cmd"
+	printf ' %q' "${envs[@]}" "${args[@]}" "--emit=$3" "$1" >>"$2.cmd"
 	echo >>"$2.cmd"
 	# shellcheck disable=SC2016 # for the inner sh
 	nk_chroot sh -c 'cd "$1" && shift && exec env "$@"' sh "$NK_KBUILD" \
-		"${envs[@]}" "${args[@]}" "$1" >"$2" 2>&1
+		"${envs[@]}" "${args[@]}" "--emit=$3" "$1" >"$2" 2>&1
 }
 
 # error_codes OUT: the distinct error codes in OUT, "none" for an error
@@ -127,20 +130,22 @@ result() {
 
 # check FILE: compile one case; say why it failed in $why, or leave it empty.
 check() {
-	local f=$1 out=$tmp/out.txt expect codes rc=0 msg
+	local f=$1 out=$tmp/out.txt expect emit codes rc=0 msg
 	local -a msgs
 	why=
 	expect=$(sed -n 's|^// expect: *||p' "$f")
+	emit=$(sed -n 's|^// expect-emit: *||p' "$f")
 	mapfile -t msgs < <(sed -n 's|^// expect-msg: *||p' "$f")
 	if [ "$(head -n 1 "$f")" != "// SPDX-License-Identifier: GPL-2.0" ] ||
-		! grep -q '^//!' "$f" || ! [[ $expect =~ ^(ok|E[0-9]{4})$ ]]; then
+		! grep -q '^//!' "$f" || ! [[ $expect =~ ^(ok|none|E[0-9]{4})$ ]] ||
+		! [[ $emit =~ ^(|obj)$ ]]; then
 		: >"$out"
 		: >"$out.cmd"
-		why="bad header: needs the SPDX line, a //! doc comment and one"
-		why="$why '// expect: ok|Ennnn' line"
+		why="bad header: needs the SPDX line, a //! doc comment, one"
+		why="$why '// expect: ok|none|Ennnn' line and at most '// expect-emit: obj'"
 		return
 	fi
-	compile "$f" "$out" || rc=$?
+	compile "$f" "$out" "${emit:-metadata}" || rc=$?
 	codes=$(error_codes "$out")
 	if [ "$expect" = ok ]; then
 		[ "$rc" = 0 ] && [ -z "$codes" ] ||

@@ -6,28 +6,86 @@
 // expect: ok
 
 use kernel::net::{
-    dev::{Device, Driver, DriverDevice, RcuHeld},
-    rtnl::{self, Rtnl},
-    skbuff::{RxResult, SkBuff},
+    dev::{BpfCommand, Device, Driver, DriverDevice, PrivFlag, RcuHeld, SetupDevice},
+    rtnl::{self, Attrs, ExtAck, LinkOps, NewDevice, NewLinkParams, Peer, PeerAttrs, Registered},
+    rtnl::{PolicyEntry, Rtnl},
+    skbuff::{BpfNetContext, RxResult, SkBuff, TxContext},
 };
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::rcu};
 
-/// The RTNL token from its lock.
-pub fn configure(dev: &Device) -> Result {
+/// The RTNL token from its lock; devices are deleted through `dellink`.
+pub fn delete<T: LinkOps>(dev: &DriverDevice<T>) {
     let rtnl = Rtnl::lock();
-    rtnl::configure_link(&rtnl, dev)
+    rtnl::unregister_many(&rtnl, |list| rtnl::dellink(&rtnl, dev, list));
 }
 
 /// The skb is read before it is handed on, never after.
-pub fn rx(skb: SkBuff) -> u32 {
+pub fn rx(skb: SkBuff<'_>, ctx: &TxContext) -> u32 {
     let len = skb.len();
-    match skb.netif_rx() {
+    match skb.netif_rx(ctx) {
         RxResult::Success => len,
         RxResult::Dropped => 0,
     }
 }
 
+/// A redirect with the `bpf_net_context` installed.
+pub fn redirect(skb: SkBuff<'_>, ctx: &BpfNetContext) {
+    skb.do_redirect(ctx);
+}
+
 /// The RCU token from the core.
 pub fn peer<'a, T: Driver>(dev: &'a DriverDevice<T>, rcu: &'a RcuHeld) -> Option<&'a Device> {
     T::get_peer_dev(dev, rcu)
+}
+
+/// The skb's device is one that outlives it.
+pub fn to_peer<'a, T: Driver>(skb: &mut SkBuff<'a>, dev: &'a DriverDevice<T>, ctx: &'a TxContext) {
+    if let Some(peer) = dev.peer(ctx) {
+        skb.set_dev(peer);
+    }
+    let rcu = rcu::read_lock();
+    let _ = dev.peer(&rcu).map(|p| p.ifindex());
+}
+
+/// Queue counts and leases under the device's own lock.
+pub fn grow(dev: &Device) -> Result<u32> {
+    let lock = dev.lock();
+    lock.set_real_num_rx_queues(2)?;
+    Ok(lock.rx_lease(1)?.map_or(0, |l| l.index()))
+}
+
+/// A peer registered, then paired with the registered primary, which is
+/// what `newlink` returns.
+pub fn newlink_body<'a, T: LinkOps>(
+    rtnl: &'a Rtnl,
+    dev: NewDevice<'a, T>,
+    peer: NewDevice<'a, T, Peer>,
+    params: &NewLinkParams<'a, T>,
+    extack: &mut ExtAck,
+) -> Result<Registered<'a, T>> {
+    let data: Attrs<'a> = params.data();
+    if let Some(a) = data.get(1) {
+        let info = PeerAttrs::parse(a, extack)?;
+        let _ = info.ifi_index();
+    }
+    let peer = peer.register(rtnl)?;
+    let dev = dev.register(rtnl)?;
+    dev.pair(rtnl, peer);
+    Ok(dev)
+}
+
+/// Only pool setups are forwarded.
+pub fn forward(rtnl: &Rtnl, phys: &Device, cmd: BpfCommand<'_>) -> Result {
+    let BpfCommand::SetupXskPool(setup) = cmd else {
+        return Err(EOPNOTSUPP);
+    };
+    let xsk = phys.xsk_ops().ok_or(EINVAL)?;
+    let lock = phys.lock();
+    xsk.setup_pool(rtnl, &lock, &setup, 0)
+}
+
+/// Vetted `priv_flags` and policy entries.
+pub fn setup<T: Driver>(dev: &mut SetupDevice<T>) -> PolicyEntry {
+    dev.add_priv_flags(PrivFlag::NoQueue.into());
+    PolicyEntry::UNSPEC
 }

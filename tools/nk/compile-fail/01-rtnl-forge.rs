@@ -6,12 +6,13 @@
 // expect-msg: private fields
 
 use kernel::net::{
-    dev::Device,
-    rtnl::{self, Rtnl},
+    dev::DriverDevice,
+    rtnl::{self, LinkOps, Rtnl},
 };
 use kernel::types::NotThreadSafe;
 
-pub fn unregister_unlocked(dev: &Device) {
+/// Deletes a device without RTNL.
+pub fn delete_unlocked<T: LinkOps>(dev: &DriverDevice<T>) {
     let rtnl = Rtnl(NotThreadSafe);
-    rtnl::unregister(&rtnl, dev);
+    rtnl::unregister_many(&rtnl, |list| rtnl::dellink(&rtnl, dev, list));
 }

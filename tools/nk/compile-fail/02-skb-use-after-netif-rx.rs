@@ -5,9 +5,10 @@
 // expect: E0382
 // expect-msg: borrow of moved value: `skb`
 
-use kernel::net::skbuff::SkBuff;
+use kernel::net::skbuff::{SkBuff, TxContext};
 
-pub fn rx(skb: SkBuff) -> u32 {
-    let _ = skb.netif_rx();
+/// Reads the length of an skb already handed on.
+pub fn rx(skb: SkBuff<'_>, ctx: &TxContext) -> u32 {
+    let _ = skb.netif_rx(ctx);
     skb.len()
 }
