@@ -96,6 +96,16 @@ else
 	result FAIL lint.compile_fail "$log"
 fi
 
+# The Rust netkit's net_device_ops: read-only, with netkit_peer_dev as
+# ndo_get_peer_dev (filter.c's direct call for bpf_redirect_peer).
+log=$NK_LOGS/lint-netkit-ops.log
+nk_say "lint: netkit ops table in vmlinux (log: $log)"
+if "$NK_REPO/tools/nk/ops-check.sh" >"$log" 2>&1; then
+	result OK lint.netkit_ops "$log"
+else
+	result FAIL lint.netkit_ops "$log"
+fi
+
 # clippy: every Rust object of the kernel built with CLIPPY=1 (warnings are
 # errors), in its own directory seeded from the Rust build so that switching
 # does not rebuild the normal tree.
