@@ -512,8 +512,7 @@ impl LinkOps for Netkit {
             Some(a) => (IfName::from_attr(a), NameAssign::User),
             None => (IfName::new(c"nk%d"), NameAssign::Enum),
         };
-        if cfg.mode != L2 && (tb.get(ifla::ADDRESS).is_some() || tbp.get(ifla::ADDRESS).is_some())
-        {
+        if cfg.mode != L2 && (tb.get(ifla::ADDRESS).is_some() || tbp.get(ifla::ADDRESS).is_some()) {
             return Err(EOPNOTSUPP);
         }
         if cfg.pair == SINGLE

@@ -100,7 +100,8 @@ pub(crate) use private::Sealed;
 /// site; returns `cond`.
 macro_rules! warn_on_once {
     ($cond:expr) => {{
-        static WARNED: ::core::sync::atomic::AtomicBool = ::core::sync::atomic::AtomicBool::new(false);
+        static WARNED: ::core::sync::atomic::AtomicBool =
+            ::core::sync::atomic::AtomicBool::new(false);
         let cond: bool = $cond;
         if cond && !WARNED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
             $crate::warn_on!(true);
@@ -745,7 +746,12 @@ pub struct Stats64(Opaque<bindings::rtnl_link_stats64>);
 impl Stats64 {
     /// Sums the per-cpu software stats of `dev` (`dev_fetch_sw_netstats`).
     pub fn fetch_sw_netstats<T: Driver>(&mut self, dev: &DriverDevice<T>) {
-        const { assert!(T::PCPU_STATS.is_tstats(), "the driver's devices have no tstats") };
+        const {
+            assert!(
+                T::PCPU_STATS.is_tstats(),
+                "the driver's devices have no tstats"
+            )
+        };
         // SAFETY: `self` is valid and ours; the core allocated `dev->tstats`
         // at registration (`PCPU_STATS` is `Tstats`), and stats are only
         // asked of registered devices.
@@ -914,7 +920,12 @@ impl<T: Driver> DriverDevice<T> {
     /// Adds one transmitted packet to the per-cpu stats (`dev_sw_netstats_tx_add`).
     #[inline(always)]
     pub fn sw_netstats_tx_add(&self, _ctx: &TxContext, packets: u32, len: u32) {
-        const { assert!(T::PCPU_STATS.is_tstats(), "the driver's devices have no tstats") };
+        const {
+            assert!(
+                T::PCPU_STATS.is_tstats(),
+                "the driver's devices have no tstats"
+            )
+        };
         // SAFETY: The device is registered (it transmits) with per-cpu tstats
         // (`PCPU_STATS`); BH is disabled (`_ctx`), as the u64_stats writer
         // side requires.
@@ -924,7 +935,12 @@ impl<T: Driver> DriverDevice<T> {
     /// Adds one received packet to the per-cpu stats (`dev_sw_netstats_rx_add`).
     #[inline(always)]
     pub fn sw_netstats_rx_add(&self, _ctx: &TxContext, len: u32) {
-        const { assert!(T::PCPU_STATS.is_tstats(), "the driver's devices have no tstats") };
+        const {
+            assert!(
+                T::PCPU_STATS.is_tstats(),
+                "the driver's devices have no tstats"
+            )
+        };
         // SAFETY: As for `sw_netstats_tx_add`; only registered devices are
         // reachable as peers.
         unsafe { bindings::dev_sw_netstats_rx_add(self.as_raw(), len) }
@@ -1083,11 +1099,8 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
     }
 
     /// `ndo_start_xmit`; the driver always consumes `skb`.
-    fn start_xmit<'a>(
-        skb: SkBuff<'a>,
-        dev: &'a DriverDevice<Self>,
-        ctx: &'a TxContext,
-    ) -> TxStatus;
+    fn start_xmit<'a>(skb: SkBuff<'a>, dev: &'a DriverDevice<Self>, ctx: &'a TxContext)
+        -> TxStatus;
 
     /// `ndo_get_iflink`.
     fn get_iflink(_dev: &DriverDevice<Self>) -> i32 {
@@ -1236,7 +1249,7 @@ macro_rules! net_device_ops {
     ($T:ty) => {
         const _: () = {
             static OPS: $crate::net::dev::Ops<$T> = $crate::net::dev::Ops::new();
-            $crate::net_device_ops!(@statics $T, OPS);
+    $crate::net_device_ops!(@statics $T, OPS);
         };
     };
     ($T:ty, export_peer_dev = $name:ident) => {
@@ -1256,7 +1269,7 @@ macro_rules! net_device_ops {
             // SAFETY: `$name` is `T`'s `ndo_get_peer_dev` adapter.
             static OPS: $crate::net::dev::Ops<$T> =
                 unsafe { $crate::net::dev::Ops::with_peer_dev($name) };
-            $crate::net_device_ops!(@statics $T, OPS);
+    $crate::net_device_ops!(@statics $T, OPS);
         };
     };
     (@statics $T:ty, $ops:ident) => {
@@ -1317,7 +1330,12 @@ impl<T: Driver> Ops<T> {
                 "private data aligned beyond NETDEV_ALIGN"
             )
         };
-        const { assert!(!core::mem::needs_drop::<T::Priv>(), "private data is never dropped") };
+        const {
+            assert!(
+                !core::mem::needs_drop::<T::Priv>(),
+                "private data is never dropped"
+            )
+        };
         let ndo = bindings::net_device_ops {
             ndo_init: Some(Adapter::<T>::init),
             ndo_uninit: Some(Adapter::<T>::uninit),
@@ -1485,7 +1503,8 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: The core hands over a valid skb that nothing else uses:
         // `IFF_TX_SKB_SHARING` is cleared at setup. It calls
         // `ndo_start_xmit` with BH disabled, on one of `T`'s devices.
-        let (skb, dev, ctx) = unsafe { (SkBuff::from_raw(skb), Self::dev(dev), TxContext::assume()) };
+        let (skb, dev, ctx) =
+            unsafe { (SkBuff::from_raw(skb), Self::dev(dev), TxContext::assume()) };
         T::start_xmit(skb, dev, ctx) as bindings::netdev_tx_t
     }
 
@@ -1571,8 +1590,13 @@ impl<T: Driver> Adapter<T> {
         // with a valid command. `T` has `queue_mgmt_ops` (checked in
         // `Ops::build`), so `netdev_need_ops_lock` is true and the core also
         // holds the instance lock around `ndo_bpf`.
-        let (dev, cmd, rtnl) =
-            unsafe { (Self::dev(dev), BpfCommand::from_raw(cmd), Rtnl::assume_held()) };
+        let (dev, cmd, rtnl) = unsafe {
+            (
+                Self::dev(dev),
+                BpfCommand::from_raw(cmd),
+                Rtnl::assume_held(),
+            )
+        };
         // SAFETY: See above.
         let locked = unsafe { Locked::assume_held(dev) };
         from_result(|| T::bpf(dev, rtnl, &locked, cmd).map(|()| 0))

@@ -93,7 +93,10 @@ impl Attr {
         // SAFETY: Reading the union member of the command in progress.
         let q = unsafe { &self.raw().query };
         // SAFETY: As above.
-        (unsafe { q.__bindgen_anon_1.target_ifindex }, AttachType(q.attach_type))
+        (
+            unsafe { q.__bindgen_anon_1.target_ifindex },
+            AttachType(q.attach_type),
+        )
     }
 
     /// `link_create.target_ifindex` and `link_create.attach_type`.
@@ -101,7 +104,10 @@ impl Attr {
         // SAFETY: Reading the union member of the command in progress.
         let l = unsafe { &self.raw().link_create };
         // SAFETY: As above.
-        (unsafe { l.__bindgen_anon_2.target_ifindex }, AttachType(l.attach_type))
+        (
+            unsafe { l.__bindgen_anon_2.target_ifindex },
+            AttachType(l.attach_type),
+        )
     }
 }
 
@@ -375,7 +381,12 @@ impl<T: Driver> MprogField<T> {
     #[inline(always)]
     pub fn get<'a>(&self, data: &'a T::Priv) -> &'a Mprog {
         // SAFETY: By the type invariant an `Mprog` is at `offset` in `data`.
-        unsafe { &*ptr::from_ref(data).cast::<u8>().add(self.offset).cast::<Mprog>() }
+        unsafe {
+            &*ptr::from_ref(data)
+                .cast::<u8>()
+                .add(self.offset)
+                .cast::<Mprog>()
+        }
     }
 }
 
@@ -473,7 +484,10 @@ impl<T: MprogDriver> DevLink<T> {
     /// # Safety
     ///
     /// `link` must be a live link of `T` (made by `link_attach::<T>`).
-    unsafe fn dev<'a>(_rtnl: &'a Rtnl, link: *const bindings::bpf_link) -> Option<&'a DriverDevice<T>> {
+    unsafe fn dev<'a>(
+        _rtnl: &'a Rtnl,
+        link: *const bindings::bpf_link,
+    ) -> Option<&'a DriverDevice<T>> {
         // SAFETY: `link` is a `LinkObj`; `dev` is only accessed under RTNL.
         let dev = unsafe { (*LinkObj::from_link(link)).dev };
         // SAFETY: A non-NULL `dev` is a live device of `T` (type invariant
@@ -638,7 +652,8 @@ pub unsafe fn prog_attach<T: MprogDriver>(
     prog: *mut bindings::bpf_prog,
 ) -> c_int {
     // SAFETY: Per the function's contract.
-    let (attr, prog, net) = unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog), Net::current()) };
+    let (attr, prog, net) =
+        unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog), Net::current()) };
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
@@ -780,7 +795,11 @@ pub unsafe fn link_attach<T: MprogDriver>(
                 LinkType::Netkit => &lc.__bindgen_anon_3.netkit,
                 LinkType::Tcx => &*(&raw const lc.__bindgen_anon_3.tcx).cast(),
             };
-            (lc.flags, m.__bindgen_anon_1.relative_fd, m.expected_revision)
+            (
+                lc.flags,
+                m.__bindgen_anon_1.relative_fd,
+                m.expected_revision,
+            )
         };
         if let Err(e) = dev
             .mprog()

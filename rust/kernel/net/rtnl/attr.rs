@@ -275,7 +275,12 @@ unsafe impl<const N: usize> Sync for Policy<N> {}
 impl<const N: usize> Policy<N> {
     /// Builds a table; it must have at least one entry (type 0).
     pub const fn new(entries: [PolicyEntry; N]) -> Self {
-        const { assert!(N > 0 && N <= u16::MAX as usize, "a policy has 1..=65535 entries") };
+        const {
+            assert!(
+                N > 0 && N <= u16::MAX as usize,
+                "a policy has 1..=65535 entries"
+            )
+        };
         let mut t = [PolicyEntry::zeroed(); N];
         let mut i = 0;
         while i < N {

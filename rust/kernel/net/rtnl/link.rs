@@ -68,7 +68,11 @@ impl<'a, T: LinkOps> NewLinkParams<'a, T> {
     pub fn peer_net(&self) -> &'a Net {
         // SAFETY: `params` is valid for the call and holds a reference on
         // the namespace it returns.
-        unsafe { Net::from_raw(bindings::rtnl_newlink_peer_net(ptr::from_ref(self.raw).cast_mut())) }
+        unsafe {
+            Net::from_raw(bindings::rtnl_newlink_peer_net(
+                ptr::from_ref(self.raw).cast_mut(),
+            ))
+        }
     }
 
     /// Allocates a peer device of `T` in `net` (`rtnl_create_link`), set up
