@@ -11,6 +11,9 @@
 # generates code, for errors found only then (constants of generic code). It does not build the kernel
 # (make lint does first). Alone: one KTAP line per case, "N passed, N failed".
 #   --results FILE  write "OK|FAIL NAME LOG" per case to FILE, print no KTAP
+#   NK_CF_KERNEL=F  use the kernel crate metadata F (libkernel.rmeta of a
+#                   modified crate: a case must then compile if the
+#                   modification reopens the hole it covers)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 IMPL=rust KDEBUG=0 nk_kernel_vars
@@ -82,6 +85,7 @@ for w in "${words[@]}"; do
 	--out-dir | --emit | -o | --crate-name) skip=1 ;;
 	--out-dir=* | --emit=* | --crate-name=*) ;;
 	*/netkit.rs) src=$w ;;
+	kernel) args+=("kernel${NK_CF_KERNEL:+=$NK_CF_KERNEL}") ;;
 	*) args+=("$w") ;;
 	esac
 done
