@@ -98,6 +98,7 @@ impl Net {
     ///
     /// The caller must be in a syscall of the current task for `'a` (its
     /// nsproxy holds the namespace).
+    #[cfg(CONFIG_BPF_SYSCALL)]
     pub(crate) unsafe fn current<'a>() -> &'a Net {
         // SAFETY: `current` is valid and, in syscall context, has an nsproxy
         // that holds a reference on its namespace.
