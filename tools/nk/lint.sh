@@ -106,6 +106,18 @@ else
 	result FAIL lint.netkit_ops "$log"
 fi
 
+# The kernel crate as BPF_SYSCALL=n and RUST_NETDEV_ABSTRACTIONS=n kernels
+# would build it (type check with their cfg).
+for v in nobpf nonet; do
+	log=$NK_LOGS/lint-cfg-$v.log
+	nk_say "lint: kernel crate, $v configuration (log: $log)"
+	if "$NK_REPO/tools/nk/cfg-check.sh" $v >"$log" 2>&1; then
+		result OK "lint.kernel_crate_$v" "$log"
+	else
+		result FAIL "lint.kernel_crate_$v" "$log"
+	fi
+done
+
 # clippy: every Rust object of the kernel built with CLIPPY=1 (warnings are
 # errors), in its own directory seeded from the Rust build so that switching
 # does not rebuild the normal tree.
