@@ -11,7 +11,8 @@ use kernel::{
     net::{
         dev::{
             self, BpfCommand, Device, Driver, DriverDevice, Feature as F, Features, Flag, Locked,
-            PcpuStats, PrivFlag as Pf, RcuHeld, SetupDevice, SockAddr, Stats64, TxStatus,
+            NewRxQueue, PcpuStats, PrivFlag as Pf, RcuHeld, RxQueues, SetupDevice, SockAddr,
+            Stats64, TxStatus,
         },
         ethtool::DrvInfo,
         mprog::{AttachType, LinkType, Mprog, MprogDriver, MprogField, Which},
@@ -191,10 +192,6 @@ impl Driver for Netkit {
         dev.set_tso_max_size(dev::GSO_MAX_SIZE);
     }
 
-    fn uninit(dev: &NkDev, rtnl: &Rtnl) {
-        queue_unlease(dev, rtnl);
-    }
-
     fn open(dev: &NkDev, rtnl: &Rtnl) -> Result {
         if dev.data().is_single() {
             dev.carrier_on();
@@ -227,8 +224,8 @@ impl Driver for Netkit {
     }
 
     #[inline(always)]
-    fn get_peer_dev<'a>(dev: &'a NkDev, rcu: &'a RcuHeld) -> Option<&'a Device> {
-        dev.peer(rcu).map(|p| &**p)
+    fn get_peer_dev<'a>(dev: &'a NkDev, rcu: &'a RcuHeld) -> Option<&'a NkDev> {
+        dev.peer(rcu)
     }
 
     fn get_stats64(dev: &NkDev, stats: &mut Stats64) {
@@ -275,7 +272,9 @@ impl Driver for Netkit {
             .rx_lease(u32::from(setup.queue_id()))?
             .ok_or(EOPNOTSUPP)?;
         let phys = lease.device();
-        let xsk = phys.xsk_ops().ok_or(EOPNOTSUPP)?;
+        if !phys.supports_xsk_zc() {
+            return Err(EOPNOTSUPP);
+        }
         let create = setup.is_create();
         let lock = phys.lock();
         if create && !phys.xdp_features_xsk() {
@@ -284,28 +283,25 @@ impl Driver for Netkit {
         if create && lock.min_mp_channel_count() != 0 {
             return Err(EBUSY);
         }
-        xsk.setup_pool(rtnl, &lock, &setup, lease.index() as u16)
+        lease.setup_xsk_pool(rtnl, &lock, &setup)
     }
 
     fn xsk_wakeup(_dev: &NkDev, queue: &XskWakeup<'_>, flags: u32) -> Result {
-        let lease = queue.lease()?.ok_or(EOPNOTSUPP)?;
         // `bpf` checked the physical device's AF_XDP support when the pool
         // was set up, and a lease ends before that device can change.
-        let xsk = lease.device().xsk_ops().ok_or(EOPNOTSUPP)?;
-        xsk.wakeup(lease.index(), flags)
+        queue.wakeup_lease(flags)
     }
 
-    fn queue_create(dev: &NkDev, locked: &Locked<'_>, extack: &mut ExtAck) -> Result<u32> {
+    fn queue_create(dev: &NkDev, queues: &RxQueues<'_>, extack: &mut ExtAck) -> Result<NewRxQueue> {
         let nk = dev.data();
-        let old = dev.real_num_rx_queues();
         // In paired mode only the peer (non-primary) device leases queues;
         // the primary is the management side. Single devices always may.
         if !nk.is_single() && nk.primary {
             extack.set_msg(c"netkit can only lease against the peer device");
             return Err(EOPNOTSUPP);
         }
-        if let Err(e) = locked.set_real_num_rx_queues(old + 1) {
-            if old + 1 > dev.num_rx_queues() {
+        queues.add().inspect_err(|e| {
+            if dev.real_num_rx_queues() + 1 > dev.num_rx_queues() {
                 extack.set_msg(c"netkit maximum queue limit reached");
             } else {
                 extack.set_msg_fmt(format_args!(
@@ -313,9 +309,7 @@ impl Driver for Netkit {
                     e.to_errno()
                 ));
             }
-            return Err(e);
-        }
-        Ok(old)
+        })
     }
 
     fn get_drvinfo(_dev: &NkDev, info: &mut DrvInfo) {
@@ -368,23 +362,6 @@ fn drop_skb(dev: &NkDev, skb: SkBuff<'_>, ctx: &TxContext) -> TxStatus {
     skb.drop_reason(ctx, DropReason::NotSpecified);
     dev.core_stats_tx_dropped_inc();
     TxStatus::Drop
-}
-
-/// Ends every queue lease of `dev` (`ndo_uninit`).
-fn queue_unlease(dev: &NkDev, rtnl: &Rtnl) {
-    let n = dev.real_num_rx_queues();
-    if n == NUM_RX_QUEUES_REAL {
-        return;
-    }
-    let lock = dev.lock();
-    for i in 1..n {
-        let Ok(Some(lease)) = lock.rx_lease(i) else {
-            continue;
-        };
-        let phys_lock = lease.device().lock();
-        // Cannot fail: the two queues are leased to each other.
-        let _ = lock.unlease(rtnl, i, &phys_lock);
-    }
 }
 
 /// Sets up one end of a new pair (or a single device) before registration.
@@ -523,11 +500,10 @@ impl LinkOps for Netkit {
 
         let mut peer = None;
         if cfg.pair == PAIR {
-            let mut p =
-                params.create_peer(rtnl, params.peer_net(), &ifname, assign, tbp, extack)?;
-            p.dev().inherit_tso_max(dev.dev());
+            let mut p = params.create_peer(rtnl, &ifname, assign, tbp, extack)?;
+            p.inherit_tso_max(dev.dev());
             if cfg.mode == L2 && !(peer_info.is_some() && tbp.get(ifla::ADDRESS).is_some()) {
-                p.dev().eth_hw_addr_random(rtnl);
+                p.eth_hw_addr_random();
             }
             if let Some(pi) = peer_info.as_ref() {
                 if dev.dev().ifindex() != 0 {
@@ -547,7 +523,7 @@ impl LinkOps for Netkit {
         }
 
         if cfg.mode == L2 && tb.get(ifla::ADDRESS).is_none() {
-            dev.dev().eth_hw_addr_random(rtnl);
+            dev.eth_hw_addr_random();
         }
         match tb.get(ifla::IFNAME) {
             Some(a) => dev.set_name(&IfName::from_attr(a)),
@@ -642,7 +618,7 @@ impl LinkOps for Netkit {
     }
 
     fn get_link_net<'a>(rtnl: &'a Rtnl, dev: &'a NkDev) -> &'a Net {
-        dev.peer_rtnl(rtnl).map_or(dev.net(), |p| p.net())
+        dev.peer_rtnl(rtnl).map_or(dev.net(rtnl), |p| p.net(rtnl))
     }
 }
 

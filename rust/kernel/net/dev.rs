@@ -82,12 +82,12 @@ use crate::{
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
-    sync::{aref::AlwaysRefCounted, rcu, LockClassKey},
+    sync::{rcu, LockClassKey},
     types::{NotThreadSafe, Opaque},
 };
 use core::{
     marker::PhantomData,
-    ptr::{self, NonNull},
+    ptr,
     sync::atomic::{AtomicPtr, Ordering},
 };
 
@@ -238,28 +238,13 @@ impl_flags!(
 #[repr(transparent)]
 pub struct Device(Opaque<bindings::net_device>);
 
-// SAFETY: `net_device` is used from any thread; the kernel synchronises every
-// field this wrapper touches (RTNL, RCU, atomics, per-cpu data).
+// SAFETY: `net_device` is used from any thread. Through a shared reference
+// this wrapper only calls functions that take the locks they need, reads
+// fields once (`READ_ONCE`), or writes the lockless hints the core itself
+// reads once (`needed_headroom`/`needed_tailroom`, as C drivers do).
 unsafe impl Send for Device {}
-// SAFETY: As above: shared references only reach synchronised state.
+// SAFETY: As above.
 unsafe impl Sync for Device {}
-
-// SAFETY: `dev_hold` and `dev_put` manage the device's reference count; the
-// device is not freed while the count is elevated.
-unsafe impl AlwaysRefCounted for Device {
-    #[inline]
-    fn inc_ref(&self) {
-        // SAFETY: `self` is a valid device by the type invariant.
-        unsafe { bindings::dev_hold(self.as_raw()) };
-    }
-
-    #[inline]
-    unsafe fn dec_ref(obj: NonNull<Self>) {
-        // SAFETY: The caller owns a reference taken with `inc_ref`, so the
-        // device is valid.
-        unsafe { bindings::dev_put(obj.cast().as_ptr()) };
-    }
-}
 
 impl Device {
     /// Creates a reference to a [`Device`] from a raw pointer.
@@ -304,15 +289,21 @@ impl Device {
     /// Whether both devices are in the same network namespace.
     #[inline]
     pub fn same_net(&self, other: &Device) -> bool {
-        ptr::eq(self.net(), other.net())
+        // SAFETY: Both devices are valid; only the pointers are compared.
+        unsafe {
+            ptr::eq(
+                bindings::dev_net(self.as_raw()),
+                bindings::dev_net(other.as_raw()),
+            )
+        }
     }
 
-    /// Returns the device's network namespace, which lives at least as long
-    /// as the device is in it.
+    /// Returns the device's network namespace, under RTNL, which keeps the
+    /// device from moving to another one and the namespace from going away.
     #[inline]
-    pub fn net(&self) -> &Net {
-        // SAFETY: The device is valid; `dev_net` is a live namespace that
-        // holds the device, and the borrow ends with the device's.
+    pub fn net<'a>(&self, _rtnl: &'a Rtnl) -> &'a Net {
+        // SAFETY: The device is valid; while RTNL is held it stays in
+        // `dev_net`, and a namespace with devices in it is not freed.
         unsafe { Net::from_raw(bindings::dev_net(self.as_raw())) }
     }
 
@@ -401,23 +392,11 @@ impl Device {
         to_result(unsafe { bindings::dev_change_flags(self.as_raw(), flags.0, ptr::null_mut()) })
     }
 
-    /// Sets a random unicast MAC address (`eth_hw_addr_random`).
-    pub fn eth_hw_addr_random(&self, _rtnl: &Rtnl) {
-        // SAFETY: The device is valid; RTNL serialises address changes.
-        unsafe { bindings::eth_hw_addr_random(self.as_raw()) }
-    }
-
     /// Sets the MAC address from a `struct sockaddr` (`eth_mac_addr`).
     pub fn eth_mac_addr(&self, _rtnl: &Rtnl, addr: &SockAddr) -> Result {
         // SAFETY: The device is valid, RTNL serialises address changes;
         // `addr` is a valid `struct sockaddr` with `sa_data` in bounds.
         to_result(unsafe { bindings::eth_mac_addr(self.as_raw(), addr.0.get().cast()) })
-    }
-
-    /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
-    pub fn inherit_tso_max(&self, from: &Device) {
-        // SAFETY: Both devices are valid; the limits are plain words.
-        unsafe { bindings::netif_inherit_tso_max(self.as_raw(), from.as_raw()) }
     }
 
     /// Counts one dropped transmit in the core stats.
@@ -456,20 +435,22 @@ impl Device {
         }
     }
 
-    /// Returns the device's AF_XDP operations if it implements `ndo_bpf`,
-    /// `ndo_xdp_xmit` and `ndo_xsk_wakeup`, as AF_XDP zero-copy needs.
-    pub fn xsk_ops(&self) -> Option<XskOps<'_>> {
+    /// The device's `ndo_bpf` and `ndo_xsk_wakeup` if it also implements
+    /// `ndo_xdp_xmit`, as AF_XDP zero-copy needs.
+    pub(crate) fn xsk_ops(&self) -> Option<(XskBpfFn, XskWakeupFn)> {
         // SAFETY: The device is valid; `netdev_ops` is set before
         // registration and points to a static table.
         let ops = unsafe { &*(*self.as_raw()).netdev_ops };
         match (ops.ndo_bpf, ops.ndo_xdp_xmit, ops.ndo_xsk_wakeup) {
-            (Some(bpf), Some(_), Some(wakeup)) => Some(XskOps {
-                dev: self,
-                bpf,
-                wakeup,
-            }),
+            (Some(bpf), Some(_), Some(wakeup)) => Some((bpf, wakeup)),
             _ => None,
         }
+    }
+
+    /// Whether the device implements what AF_XDP zero-copy needs
+    /// (`ndo_bpf`, `ndo_xdp_xmit`, `ndo_xsk_wakeup`).
+    pub fn supports_xsk_zc(&self) -> bool {
+        self.xsk_ops().is_some()
     }
 
     /// Whether `dev->xdp_features` has every AF_XDP zero-copy bit.
@@ -495,49 +476,9 @@ impl Device {
     }
 }
 
-/// `ndo_bpf` and `ndo_xsk_wakeup` of one device that supports AF_XDP.
-///
-/// # Invariants
-///
-/// `bpf` and `wakeup` are `dev`'s, and `dev` has `ndo_xdp_xmit`.
-#[derive(Clone, Copy)]
-pub struct XskOps<'a> {
-    dev: &'a Device,
-    bpf: unsafe extern "C" fn(*mut bindings::net_device, *mut bindings::netdev_bpf) -> c_int,
-    wakeup: unsafe extern "C" fn(*mut bindings::net_device, u32, u32) -> c_int,
-}
-
-impl XskOps<'_> {
-    /// Forwards an `XDP_SETUP_XSK_POOL` command to queue `queue_id` of the
-    /// device, whose instance lock `lock` holds; `EINVAL` if `lock` is
-    /// another device's.
-    pub fn setup_pool(
-        &self,
-        _rtnl: &Rtnl,
-        lock: &Locked<'_>,
-        cmd: &XskPoolSetup<'_>,
-        queue_id: u16,
-    ) -> Result {
-        if !ptr::eq(lock.device(), self.dev) {
-            return Err(EINVAL);
-        }
-        // SAFETY: `cmd` is a valid `XDP_SETUP_XSK_POOL` command; a copy is
-        // plain data.
-        let mut lower: bindings::netdev_bpf = unsafe { ptr::read(cmd.0.get()) };
-        lower.__bindgen_anon_1.xsk.queue_id = queue_id;
-        // SAFETY: `bpf` is the device's `ndo_bpf` (type invariant), called
-        // with RTNL and the instance lock held, as AF_XDP does, and a valid
-        // command; the driver checks `queue_id`.
-        to_result(unsafe { (self.bpf)(self.dev.as_raw(), &mut lower) })
-    }
-
-    /// Calls the device's `ndo_xsk_wakeup` for `queue_id`.
-    pub fn wakeup(&self, queue_id: u32, flags: u32) -> Result {
-        // SAFETY: `wakeup` is the device's `ndo_xsk_wakeup` (type invariant);
-        // the driver checks `queue_id` and `flags`.
-        to_result(unsafe { (self.wakeup)(self.dev.as_raw(), queue_id, flags) })
-    }
-}
+pub(crate) type XskBpfFn =
+    unsafe extern "C" fn(*mut bindings::net_device, *mut bindings::netdev_bpf) -> c_int;
+pub(crate) type XskWakeupFn = unsafe extern "C" fn(*mut bindings::net_device, u32, u32) -> c_int;
 
 /// Proof that the instance lock (`dev->lock`) of one device is held, for
 /// `'a` at most.
@@ -571,13 +512,6 @@ impl<'a> Locked<'a> {
         self.dev
     }
 
-    /// Sets the number of active rx queues (`netif_set_real_num_rx_queues`).
-    pub fn set_real_num_rx_queues(&self, count: u32) -> Result {
-        // SAFETY: The device is valid and its instance lock is held (type
-        // invariant); the function checks `count` against `num_rx_queues`.
-        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.dev.as_raw(), count) })
-    }
-
     /// Returns the least number of channels memory providers need
     /// (`dev_get_min_mp_channel_count`).
     pub fn min_mp_channel_count(&self) -> u32 {
@@ -600,8 +534,9 @@ impl<'a> Locked<'a> {
     /// Ends the lease between rx queue `index` of this (virtual) device and
     /// the physical device whose instance lock `phys` holds
     /// (`netdev_rx_queue_unlease`); `EINVAL` if the two queues are not
-    /// leased to each other.
-    pub fn unlease(&self, _rtnl: &Rtnl, index: u32, phys: &Locked<'_>) -> Result {
+    /// leased to each other. The caller holds a reference on the physical
+    /// device, which the lease's own may have been the last other one of.
+    fn unlease(&self, index: u32, phys: &Locked<'_>) -> Result {
         let virt = self.dev.rx_queue(index).ok_or(EINVAL)?;
         // SAFETY: Both locks are held, so neither queue's lease changes.
         let Some(pq) = (unsafe { virt.lease() }) else {
@@ -614,8 +549,8 @@ impl<'a> Locked<'a> {
         }
         // SAFETY: The queues are leased to each other and both devices'
         // instance locks are held, as the function asserts. It puts the
-        // lease's reference on the physical device, which RTNL (`_rtnl`)
-        // keeps from being freed while `phys` still refers to it.
+        // lease's reference on the physical device; the caller holds another
+        // until after `phys` is unlocked.
         unsafe { bindings::netdev_rx_queue_unlease(virt.as_raw(), pq.as_raw()) };
         Ok(())
     }
@@ -686,6 +621,53 @@ impl Drop for OpsGuard<'_> {
     }
 }
 
+/// The rx queues of a device in `ndo_queue_create`, under its instance lock.
+pub struct RxQueues<'a>(Locked<'a>);
+
+/// A queue [`RxQueues::add`] made: what `queue_create` returns.
+pub struct NewRxQueue(u32);
+
+impl RxQueues<'_> {
+    /// The instance lock proof.
+    pub fn locked(&self) -> &Locked<'_> {
+        &self.0
+    }
+
+    /// Activates one more rx queue (`netif_set_real_num_rx_queues`); the
+    /// error of the core if the device has no queue left.
+    pub fn add(&self) -> Result<NewRxQueue> {
+        let old = self.0.dev.real_num_rx_queues();
+        let new = old.checked_add(1).ok_or(EINVAL)?;
+        // SAFETY: The device is valid and its instance lock is held (type
+        // invariant of `Locked`); the function checks `new` against
+        // `num_rx_queues`.
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.0.dev.as_raw(), new) })?;
+        Ok(NewRxQueue(old))
+    }
+}
+
+/// Ends every lease of `dev`'s rx queues (`ndo_uninit`).
+fn unlease_all<T: Driver>(dev: &DriverDevice<T>) {
+    let n = dev.real_num_rx_queues();
+    let lock = dev.lock();
+    for i in 0..n {
+        let Ok(Some(lease)) = lock.rx_lease(i) else {
+            continue;
+        };
+        let phys = lease.device();
+        // SAFETY: `phys` is valid (the lease holds a reference); ours keeps
+        // it valid until the matching `dev_put` below.
+        unsafe { bindings::dev_hold(phys.as_raw()) };
+        {
+            let phys_lock = phys.lock();
+            // Cannot fail: the two queues are leased to each other.
+            let _ = lock.unlease(i, &phys_lock);
+        }
+        // SAFETY: The reference taken above.
+        unsafe { bindings::dev_put(phys.as_raw()) };
+    }
+}
+
 /// A `struct sockaddr` handed to `ndo_set_mac_address`.
 #[repr(transparent)]
 pub struct SockAddr(Opaque<bindings::sockaddr>);
@@ -719,6 +701,12 @@ impl XskPoolSetup<'_> {
     pub fn is_create(&self) -> bool {
         // SAFETY: As above.
         unsafe { !(*self.0.get()).__bindgen_anon_1.xsk.pool.is_null() }
+    }
+
+    /// A copy of the command.
+    pub(crate) fn copy(&self) -> bindings::netdev_bpf {
+        // SAFETY: Valid (type invariant); `netdev_bpf` is plain data.
+        unsafe { ptr::read(self.0.get()) }
     }
 }
 
@@ -973,9 +961,9 @@ impl<T: Driver> SetupDevice<T> {
         self.raw().max_mtu = mtu;
     }
 
-    /// Sets bits in `flags`.
+    /// Sets bits in `flags`, except `IFF_UP`, which only opening sets.
     pub fn add_flags(&mut self, flags: Flags) {
-        self.raw().flags |= flags.0;
+        self.raw().flags |= flags.0 & !(Flag::Up as u32);
     }
 
     /// Sets bits in `priv_flags`.
@@ -1107,8 +1095,11 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `ndo_get_peer_dev`, called under RCU.
-    fn get_peer_dev<'a>(_dev: &'a DriverDevice<Self>, _rcu: &'a RcuHeld) -> Option<&'a Device> {
+    /// `ndo_get_peer_dev`, called under RCU: the peer a redirect goes to.
+    fn get_peer_dev<'a>(
+        _dev: &'a DriverDevice<Self>,
+        _rcu: &'a RcuHeld,
+    ) -> Option<&'a DriverDevice<Self>> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -1148,13 +1139,14 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `queue_mgmt_ops->ndo_queue_create`: adds an rx queue and returns its
-    /// index, which must be an active queue. Runs under the instance lock.
+    /// `queue_mgmt_ops->ndo_queue_create`: adds an rx queue with
+    /// [`RxQueues::add`] and returns it. Runs under the instance lock; the
+    /// abstraction ends the queues' leases in `ndo_uninit`.
     fn queue_create(
         _dev: &DriverDevice<Self>,
-        _locked: &Locked<'_>,
+        _queues: &RxQueues<'_>,
         _extack: &mut ExtAck,
-    ) -> Result<u32> {
+    ) -> Result<NewRxQueue> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -1471,6 +1463,9 @@ impl<T: Driver> Adapter<T> {
         if let Some(field) = T::MPROG {
             field.get(dev.data()).release_all(rtnl);
         }
+        if T::HAS_QUEUE_CREATE {
+            unlease_all(dev);
+        }
     }
 
     /// # Safety
@@ -1502,7 +1497,8 @@ impl<T: Driver> Adapter<T> {
     ) -> bindings::netdev_tx_t {
         // SAFETY: The core hands over a valid skb that nothing else uses:
         // `IFF_TX_SKB_SHARING` is cleared at setup. It calls
-        // `ndo_start_xmit` with BH disabled, on one of `T`'s devices.
+        // `ndo_start_xmit` with BH disabled (netpoll, which would not, is
+        // disabled at setup), on one of `T`'s devices.
         let (skb, dev, ctx) =
             unsafe { (SkBuff::from_raw(skb), Self::dev(dev), TxContext::assume()) };
         T::start_xmit(skb, dev, ctx) as bindings::netdev_tx_t
@@ -1526,7 +1522,7 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: `ndo_get_peer_dev` is called under RCU (`skb_do_redirect`
         // from a BPF program's context) on one of `T`'s devices.
         let (rcu, dev) = unsafe { (RcuHeld::assume(), Self::dev(dev)) };
-        T::get_peer_dev(dev, rcu).map_or(ptr::null_mut(), Device::as_raw)
+        T::get_peer_dev(dev, rcu).map_or(ptr::null_mut(), |p| p.as_raw())
     }
 
     /// # Safety
@@ -1614,8 +1610,9 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: Called by the core on one of `T`'s devices.
         let dev = unsafe { Self::dev(dev) };
         // SAFETY: The core calls `ndo_xsk_wakeup` for a socket bound to
-        // `queue_id`, under RCU; unbinding waits for a grace period, and
-        // the device's leases end only after that.
+        // `queue_id`, under RCU; unbinding (at the latest in the
+        // `NETDEV_UNREGISTER` notifier) waits for a grace period, and the
+        // device's leases end after that, in its `ndo_uninit` adapter.
         let queue = unsafe { XskWakeup::new(dev, queue_id) };
         from_result(|| T::xsk_wakeup(dev, &queue, flags).map(|()| 0))
     }
@@ -1647,16 +1644,11 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: Called on one of `T`'s devices.
         let dev = unsafe { Self::dev(dev) };
         // SAFETY: `ndo_queue_create` runs under the instance lock.
-        let locked = unsafe { Locked::assume_held(dev) };
+        let queues = RxQueues(unsafe { Locked::assume_held(dev) });
         from_result(|| {
-            let id = T::queue_create(dev, &locked, extack)?;
-            if id >= dev.real_num_rx_queues() {
-                crate::net::dev::warn_on_once!(true);
-                return Err(EINVAL);
-            }
-            // `real_num_rx_queues <= num_rx_queues`, an `unsigned int` the
-            // core allocates in `int`-sized steps.
-            Ok(id as c_int)
+            let q = T::queue_create(dev, &queues, extack)?;
+            // At most `num_rx_queues`, an `unsigned int` the core allocated.
+            Ok(q.0 as c_int)
         })
     }
 }
@@ -1699,8 +1691,12 @@ pub(crate) unsafe fn setup<T: Driver>(dev: *mut bindings::net_device) {
     // `SetupDevice` is transparent over `Device`.
     let sdev = unsafe { &mut *dev.cast::<SetupDevice<T>>() };
     T::setup(sdev);
-    // `SkBuff` owns the skbs the driver is handed.
-    sdev.change_priv_flags(0, bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as usize);
+    // `SkBuff` owns the skbs the driver is handed; netpoll would call
+    // `ndo_start_xmit` with IRQs off, which `TxContext` does not cover.
+    sdev.change_priv_flags(
+        bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as usize,
+        bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as usize,
+    );
 }
 
 /// Looks up a device by ifindex in `net` (`__dev_get_by_index`).

@@ -639,6 +639,22 @@ impl<T: MprogDriver> DevLink<T> {
     }
 }
 
+/// [`MprogDriver::target`], if it is a registered device (whose attach
+/// point `ndo_uninit` has not released).
+fn target<'a, T: MprogDriver>(
+    rtnl: &'a Rtnl,
+    net: &Net,
+    ifindex: u32,
+    attach_type: AttachType,
+    which: Which,
+) -> Result<&'a DriverDevice<T>> {
+    let dev = T::target(rtnl, net, ifindex, attach_type, which)?;
+    if !dev.is_registered() {
+        return Err(ENODEV);
+    }
+    Ok(dev)
+}
+
 /// `BPF_PROG_ATTACH` for driver `T` (what `netkit_prog_attach` does).
 ///
 /// # Safety
@@ -657,7 +673,7 @@ pub unsafe fn prog_attach<T: MprogDriver>(
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
-        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Prog)?;
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
         let a = attr.raw();
         // SAFETY: Reading the `BPF_PROG_ATTACH` union member.
         let a5 = unsafe { &a.__bindgen_anon_5 };
@@ -699,7 +715,7 @@ pub unsafe fn prog_detach<T: MprogDriver>(
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
-        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Prog)?;
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
         // SAFETY: Reading the `BPF_PROG_DETACH` union member.
         let a5 = unsafe { &attr.raw().__bindgen_anon_5 };
         dev.mprog().detach_raw(
@@ -731,7 +747,7 @@ pub unsafe fn prog_query<T: MprogDriver>(
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = a.query_target();
-        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Prog)?;
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
         let entry = dev.mprog().fetch(&rtnl, false).unwrap_or(ptr::null_mut());
         // SAFETY: RTNL is held; `entry` is NULL or in the bundle; `attr` and
         // `uattr` per the function's contract.
@@ -755,7 +771,7 @@ pub unsafe fn link_attach<T: MprogDriver>(
     let rtnl = Rtnl::lock();
     from_result(|| {
         let (ifindex, attach_type) = a.link_target();
-        let dev = T::target(&rtnl, net, ifindex, attach_type, Which::Link)?;
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Link)?;
         let link = KBox::new(
             LinkObj {
                 // SAFETY: All-zero is a valid, uninitialised `bpf_link`.

@@ -36,7 +36,11 @@
 
 use crate::{
     bindings,
-    net::dev::{Device, Driver, DriverDevice},
+    error::to_result,
+    net::{
+        dev::{Device, Driver, DriverDevice, Locked, XskPoolSetup},
+        rtnl::Rtnl,
+    },
     prelude::*,
     types::Opaque,
 };
@@ -109,6 +113,31 @@ impl<'a> Lease<'a> {
     pub fn index(&self) -> u32 {
         self.0.index()
     }
+
+    /// Forwards an AF_XDP pool setup for the virtual queue to the leased
+    /// queue (`ndo_bpf` of the physical device, with the queue id changed),
+    /// under that device's instance lock `phys`; `EINVAL` if `phys` is
+    /// another device's, `EOPNOTSUPP` if the device lacks AF_XDP zero-copy.
+    pub fn setup_xsk_pool(
+        &self,
+        _rtnl: &Rtnl,
+        phys: &Locked<'_>,
+        cmd: &XskPoolSetup<'_>,
+    ) -> Result {
+        let dev = self.device();
+        if !ptr::eq(phys.device(), dev) {
+            return Err(EINVAL);
+        }
+        let (bpf, _) = dev.xsk_ops().ok_or(EOPNOTSUPP)?;
+        let mut lower = cmd.copy();
+        // The queue ids of devices fit in the `u16` AF_XDP uses.
+        lower.__bindgen_anon_1.xsk.queue_id = self.index() as u16;
+        // SAFETY: `bpf` is the physical device's `ndo_bpf`, called under RTNL
+        // (`_rtnl`) and its instance lock (`phys`), as AF_XDP calls it, with
+        // a valid pool command for the leased queue, where the core
+        // registered the pool when it bound the socket.
+        to_result(unsafe { bpf(dev.as_raw(), &mut lower) })
+    }
 }
 
 /// The queue an `ndo_xsk_wakeup` call is for.
@@ -143,5 +172,18 @@ impl<'a> XskWakeup<'a> {
         let rxq = self.dev.rx_queue(self.queue_id).ok_or(EINVAL)?;
         // SAFETY: The lease outlives the bound socket (type invariant).
         Ok(unsafe { rxq.lease() }.map(Lease::new))
+    }
+
+    /// Forwards the wakeup to the leased queue (`ndo_xsk_wakeup` of the
+    /// physical device); `EINVAL` past the active queues, `EOPNOTSUPP`
+    /// without a lease or AF_XDP zero-copy support there.
+    pub fn wakeup_lease(&self, flags: u32) -> Result {
+        let lease = self.lease()?.ok_or(EOPNOTSUPP)?;
+        let dev = lease.device();
+        let (_, wakeup) = dev.xsk_ops().ok_or(EOPNOTSUPP)?;
+        // SAFETY: `wakeup` is the physical device's `ndo_xsk_wakeup`, called
+        // as the core calls it: under RCU (this call's), for the queue its
+        // pool was set up on when the socket bound to the virtual queue.
+        to_result(unsafe { wakeup(dev.as_raw(), lease.index(), flags) })
     }
 }

@@ -6,7 +6,9 @@
 // expect: ok
 
 use kernel::net::{
-    dev::{BpfCommand, Device, Driver, DriverDevice, PrivFlag, RcuHeld, SetupDevice},
+    dev::{BpfCommand, Device, Driver, DriverDevice, Locked, NewRxQueue, PrivFlag, RcuHeld},
+    dev::{RxQueues, SetupDevice},
+    queue::XskWakeup,
     rtnl::{self, Attrs, ExtAck, LinkOps, NewDevice, NewLinkParams, Peer, PeerAttrs, Registered},
     rtnl::{PolicyEntry, Rtnl},
     skbuff::{BpfNetContext, RxResult, SkBuff, TxContext},
@@ -34,7 +36,10 @@ pub fn redirect(skb: SkBuff<'_>, ctx: &BpfNetContext) {
 }
 
 /// The RCU token from the core.
-pub fn peer<'a, T: Driver>(dev: &'a DriverDevice<T>, rcu: &'a RcuHeld) -> Option<&'a Device> {
+pub fn peer<'a, T: Driver>(
+    dev: &'a DriverDevice<T>,
+    rcu: &'a RcuHeld,
+) -> Option<&'a DriverDevice<T>> {
     T::get_peer_dev(dev, rcu)
 }
 
@@ -47,10 +52,12 @@ pub fn to_peer<'a, T: Driver>(skb: &mut SkBuff<'a>, dev: &'a DriverDevice<T>, ct
     let _ = dev.peer(&rcu).map(|p| p.ifindex());
 }
 
-/// Queue counts and leases under the device's own lock.
-pub fn grow(dev: &Device) -> Result<u32> {
+/// Leases under the device's own lock; queues added in `queue_create`.
+pub fn grow(dev: &Device, queues: &RxQueues<'_>) -> Result<u32> {
+    let _new: NewRxQueue = queues.add()?;
     let lock = dev.lock();
-    lock.set_real_num_rx_queues(2)?;
+    let rtnl = Rtnl::lock();
+    let _ = dev.net(&rtnl);
     Ok(lock.rx_lease(1)?.map_or(0, |l| l.index()))
 }
 
@@ -74,14 +81,26 @@ pub fn newlink_body<'a, T: LinkOps>(
     Ok(dev)
 }
 
-/// Only pool setups are forwarded.
-pub fn forward(rtnl: &Rtnl, phys: &Device, cmd: BpfCommand<'_>) -> Result {
+/// Only pool setups are forwarded, to the leased queue; wakeups only from
+/// `ndo_xsk_wakeup`.
+pub fn forward(rtnl: &Rtnl, virt: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
     let BpfCommand::SetupXskPool(setup) = cmd else {
         return Err(EOPNOTSUPP);
     };
-    let xsk = phys.xsk_ops().ok_or(EINVAL)?;
-    let lock = phys.lock();
-    xsk.setup_pool(rtnl, &lock, &setup, 0)
+    let lease = virt.rx_lease(setup.queue_id().into())?.ok_or(EOPNOTSUPP)?;
+    let lock = lease.device().lock();
+    lease.setup_xsk_pool(rtnl, &lock, &setup)
+}
+
+/// A wakeup forwarded to the leased queue.
+pub fn wakeup(queue: &XskWakeup<'_>) -> Result {
+    queue.wakeup_lease(0)
+}
+
+/// A new device's TSO limits and address.
+pub fn new_peer<T: LinkOps>(peer: &mut NewDevice<'_, T, Peer>, from: &Device) {
+    peer.inherit_tso_max(from);
+    peer.eth_hw_addr_random();
 }
 
 /// Vetted `priv_flags` and policy entries.

@@ -6,9 +6,9 @@
 // expect: E0624
 // expect-msg: associated function `assume` is private
 
-use kernel::net::dev::{Device, Driver, DriverDevice, RcuHeld};
+use kernel::net::dev::{Driver, DriverDevice, RcuHeld};
 
-pub fn peer<T: Driver>(dev: &DriverDevice<T>) -> Option<&Device> {
+pub fn peer<T: Driver>(dev: &DriverDevice<T>) -> Option<&DriverDevice<T>> {
     // SAFETY: None: no RCU read-side critical section is held.
     let rcu = unsafe { RcuHeld::assume() };
     T::get_peer_dev(dev, rcu)

@@ -8,15 +8,15 @@
 
 use kernel::{
     net::{
-        dev::{BpfCommand, Device},
+        dev::{BpfCommand, Locked},
         rtnl::Rtnl,
     },
     prelude::*,
 };
 
-/// Forwards any `ndo_bpf` command.
-pub fn forward(rtnl: &Rtnl, phys: &Device, cmd: BpfCommand<'_>) -> Result {
-    let xsk = phys.xsk_ops().ok_or(EINVAL)?;
-    let lock = phys.lock();
-    xsk.setup_pool(rtnl, &lock, &cmd, 0)
+/// Forwards any `ndo_bpf` command to the leased queue.
+pub fn forward(rtnl: &Rtnl, virt: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
+    let lease = virt.rx_lease(1)?.ok_or(EOPNOTSUPP)?;
+    let lock = lease.device().lock();
+    lease.setup_xsk_pool(rtnl, &lock, &cmd)
 }

@@ -37,9 +37,13 @@ pub enum NameAssign {
 
 /// What the adapter must undo if `newlink` fails.
 struct NewLinkState {
+    /// The device the core passed.
+    dev: *mut bindings::net_device,
     /// The device the core passed has been registered.
     registered: Cell<bool>,
-    /// A peer `newlink` created and registered.
+    /// A peer has been created (one per `newlink`).
+    peer_created: Cell<bool>,
+    /// The peer `newlink` created and registered.
     peer: Cell<*mut bindings::net_device>,
 }
 
@@ -75,28 +79,30 @@ impl<'a, T: LinkOps> NewLinkParams<'a, T> {
         }
     }
 
-    /// Allocates a peer device of `T` in `net` (`rtnl_create_link`), set up
-    /// from `tb`. One peer per `newlink`: `EBUSY` for a second.
+    /// Allocates a peer device of `T` in [`NewLinkParams::peer_net`]
+    /// (`rtnl_create_link`), set up from `tb`. One peer per `newlink`:
+    /// `EBUSY` for a second.
     pub fn create_peer(
         &self,
         _rtnl: &'a Rtnl,
-        net: &Net,
         name: &IfName,
         assign: NameAssign,
         tb: LinkAttrs<'_>,
         extack: &mut ExtAck,
     ) -> Result<NewDevice<'a, T, Peer>> {
-        if !self.state.peer.get().is_null() {
+        if self.state.peer_created.replace(true) {
             return Err(EBUSY);
         }
-        // SAFETY: RTNL is held (`_rtnl`); `tb` has `IFLA_MAX + 1` entries;
-        // the ops table is `T`'s registered one; `name` is NUL-terminated.
+        // SAFETY: RTNL is held (`_rtnl`); the namespace is the one the core
+        // checked the caller's rights in; `tb` has `IFLA_MAX + 1` entries;
+        // the ops table is the one the core created the primary device
+        // with, registered; `name` is NUL-terminated.
         let dev = unsafe {
             bindings::rtnl_create_link(
-                net.as_raw(),
+                self.peer_net().as_raw(),
                 name.as_bytes().as_ptr().cast(),
                 assign as u8,
-                T::link_ops().as_raw(),
+                (*self.state.dev).rtnl_link_ops,
                 tb.as_raw(),
                 extack.as_raw(),
             )
@@ -158,6 +164,20 @@ impl<'a, T: LinkOps, K> NewDevice<'a, T, K> {
     pub fn set_ifindex(&mut self, ifindex: i32) {
         // SAFETY: The device is ours.
         unsafe { (*self.dev).ifindex = ifindex };
+    }
+
+    /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
+    pub fn inherit_tso_max(&mut self, from: &dev::Device) {
+        // SAFETY: The device is ours; `from` is valid and its limits are
+        // read once each.
+        unsafe { bindings::netif_inherit_tso_max(self.dev, from.as_raw()) }
+    }
+
+    /// Sets a random unicast MAC address (`eth_hw_addr_random`).
+    pub fn eth_hw_addr_random(&mut self) {
+        // SAFETY: The device is ours and not registered: no one else reads
+        // or announces its address yet.
+        unsafe { bindings::eth_hw_addr_random(self.dev) }
     }
 
     /// Advertises AF_XDP zero-copy support (`xdp_set_features_flag`).
@@ -227,14 +247,26 @@ impl<'a, T: LinkOps, K> core::ops::Deref for Registered<'a, T, K> {
 
 impl<'a, T: LinkOps> Registered<'a, T> {
     /// Publishes the two devices as each other's peer; the adapter's
-    /// `dellink` unpublishes both before either is unregistered.
+    /// `dellink` unpublishes both before either is unregistered. Devices
+    /// that are no longer registered, or already paired, are left as they
+    /// are (a driver bug: warns once).
     pub fn pair(&self, rtnl: &'a Rtnl, peer: Registered<'a, T, Peer>) {
-        // SAFETY: Both devices are registered; every way to unregister a
-        // device of `T` goes through `dellink` (`rtnl::dellink`, the core's
-        // netns and module teardown), which takes both pointers first.
+        let (a, b) = (self.dev, peer.dev);
+        if dev::warn_on_once!(
+            !a.is_registered()
+                || !b.is_registered()
+                || a.peer_rtnl(rtnl).is_some()
+                || b.peer_rtnl(rtnl).is_some()
+        ) {
+            return;
+        }
+        // SAFETY: Both devices are registered and unpaired; every way to
+        // unregister a device of `T` goes through `dellink` (the core's
+        // dellink, netns and module teardown, `rtnl::dellink`), which takes
+        // both pointers first.
         unsafe {
-            peer.dev.set_peer(rtnl, self.dev);
-            self.dev.set_peer(rtnl, peer.dev);
+            b.set_peer(rtnl, a);
+            a.set_peer(rtnl, b);
         }
     }
 }
@@ -288,8 +320,21 @@ pub fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
 
 /// Deletes `dev` and its peer as `rtnl_link_ops->dellink` does: unpublishes
 /// both peer pointers, then queues both devices (each unless already in a
-/// batch).
+/// batch). A device a `newlink` has not finished with is left alone.
 pub fn dellink<T: LinkOps>(rtnl: &Rtnl, dev: &DriverDevice<T>, list: &mut UnregisterList<'_>) {
+    // SAFETY: The device is valid; the flag is written under RTNL, held.
+    if unsafe { (*dev.as_raw()).rtnl_link_initializing } {
+        return;
+    }
+    dellink_registered(rtnl, dev, list)
+}
+
+/// [`dellink`] of a device the core deletes.
+fn dellink_registered<T: LinkOps>(
+    rtnl: &Rtnl,
+    dev: &DriverDevice<T>,
+    list: &mut UnregisterList<'_>,
+) {
     if !dev.is_registered() {
         return;
     }
@@ -528,7 +573,9 @@ impl<T: LinkOps> LinkAdapter<T> {
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int {
         let state = NewLinkState {
+            dev,
             registered: Cell::new(false),
+            peer_created: Cell::new(false),
             peer: Cell::new(ptr::null_mut()),
         };
         // SAFETY: `newlink` runs under RTNL with an unregistered device of
@@ -561,9 +608,14 @@ impl<T: LinkOps> LinkAdapter<T> {
         }
         let peer = state.peer.get();
         if !peer.is_null() {
-            // SAFETY: `newlink` registered the peer under this RTNL section
-            // and did not pair it (pairing needs the registered primary).
-            unsafe { bindings::unregister_netdevice(peer) };
+            // SAFETY: `newlink` registered the peer under this RTNL section,
+            // so it is valid.
+            let p = unsafe { dev::Device::from_raw(peer) };
+            if p.is_registered() && !p.unregister_queued(rtnl) {
+                // SAFETY: Registered, in no batch, RTNL held; it has no peer
+                // (pairing needs the registered primary).
+                unsafe { bindings::unregister_netdevice(peer) };
+            }
         }
         e.to_errno()
     }
@@ -576,7 +628,7 @@ impl<T: LinkOps> LinkAdapter<T> {
         // SAFETY: `dellink` runs under RTNL on a registered device of `T`
         // with a valid list head.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };
-        dellink::<T>(rtnl, dev, &mut UnregisterList(head, PhantomData));
+        dellink_registered::<T>(rtnl, dev, &mut UnregisterList(head, PhantomData));
     }
 
     /// # Safety
