@@ -92,22 +92,18 @@ impl Attr {
     fn query_target(&self) -> (u32, AttachType) {
         // SAFETY: Reading the union member of the command in progress.
         let q = unsafe { &self.raw().query };
-        // SAFETY: As above.
-        (
-            unsafe { q.__bindgen_anon_1.target_ifindex },
-            AttachType(q.attach_type),
-        )
+        // SAFETY: `target_ifindex` is the union member used by netdev targets.
+        let ifindex = unsafe { q.__bindgen_anon_1.target_ifindex };
+        (ifindex, AttachType(q.attach_type))
     }
 
     /// `link_create.target_ifindex` and `link_create.attach_type`.
     fn link_target(&self) -> (u32, AttachType) {
         // SAFETY: Reading the union member of the command in progress.
         let l = unsafe { &self.raw().link_create };
-        // SAFETY: As above.
-        (
-            unsafe { l.__bindgen_anon_2.target_ifindex },
-            AttachType(l.attach_type),
-        )
+        // SAFETY: `target_ifindex` is the union member used by netdev targets.
+        let ifindex = unsafe { l.__bindgen_anon_2.target_ifindex };
+        (ifindex, AttachType(l.attach_type))
     }
 }
 
