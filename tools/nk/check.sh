@@ -22,8 +22,8 @@ ktap=$NK_RUN_DIR/ktap
 # rustfmt, checkpatch, compile-fail, the ops table and clippy: with the
 # Rust kernel (the code is the same for both), after the VM so that test
 # results come first. A T= filter runs them if it matches any lint name.
-lints=(lint.rustfmt lint.checkpatch lint.compile_fail lint.netkit_ops lint.kernel_crate
-	lint.clippy)
+lints=(lint.rustfmt lint.checkpatch lint.compile_fail lint.netkit_ops lint.rustdoc
+	lint.kernel_crate lint.clippy)
 if [ "$IMPL" = rust ] && [ "$KDEBUG" = 0 ] &&
 	{ [ -z "${T:-}" ] || printf '%s\n' "${lints[@]}" | grep -qE -- "$T"; }; then
 	NK_KTAP=$ktap "$NK_REPO/tools/nk/lint.sh" || true

@@ -106,6 +106,16 @@ else
 	result FAIL lint.netkit_ops "$log"
 fi
 
+# rustdoc of the kernel crate (rust/kernel/net among it): no warnings.
+log=$NK_LOGS/lint-rustdoc.log
+nk_say "lint: make rustdoc (log: $log)"
+if nk_chroot make -C "$NK_KSRC" O="$NK_KBUILD" LLVM=1 -j"$(nproc)" rustdoc >"$log" 2>&1 &&
+	! grep -qE '^(warning|error)(\[|:)' "$log"; then
+	result OK lint.rustdoc "$log"
+else
+	result FAIL lint.rustdoc "$log"
+fi
+
 # The kernel crate as BPF_SYSCALL=n and RUST_NETDEV_ABSTRACTIONS=n kernels
 # would build it (type check with their cfg).
 for v in nobpf nonet; do

@@ -5,8 +5,9 @@
 //! A virtual device (such as a netkit in a container) can lease rx queues of
 //! a physical device. Both ends of a lease are set and cleared under both
 //! devices' instance locks, so the lease is only looked at through a
-//! [`Locked`] proof ([`Locked::rx_lease`], [`Locked::leasee`],
-//! [`Locked::unlease`]) or in a context that pins it ([`XskWakeup`]).
+//! [`Locked`] proof ([`Locked::rx_lease`], [`Locked::leasee`]) or in a
+//! context that pins it ([`XskWakeup`]); the device's `ndo_uninit` adapter
+//! ends its leases.
 //!
 //! C header: [`include/net/netdev_rx_queue.h`](srctree/include/net/netdev_rx_queue.h).
 //!
@@ -32,7 +33,6 @@
 //! [`Locked`]: crate::net::dev::Locked
 //! [`Locked::rx_lease`]: crate::net::dev::Locked::rx_lease
 //! [`Locked::leasee`]: crate::net::dev::Locked::leasee
-//! [`Locked::unlease`]: crate::net::dev::Locked::unlease
 
 use crate::{
     bindings,
