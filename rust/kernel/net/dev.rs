@@ -385,8 +385,13 @@ impl Device {
         unsafe { bindings::netif_carrier_off(self.as_raw()) }
     }
 
-    /// Changes `dev->flags` as `SIOCSIFFLAGS` would (`dev_change_flags`).
+    /// Changes `dev->flags` as `SIOCSIFFLAGS` would (`dev_change_flags`);
+    /// `EINVAL` for a device that is not registered (the core would notify
+    /// about it).
     pub fn change_flags(&self, _rtnl: &Rtnl, flags: Flags) -> Result {
+        if !self.is_registered() {
+            return Err(EINVAL);
+        }
         // SAFETY: The device is valid and RTNL, which the function needs, is
         // held (`_rtnl`); a NULL extack is allowed.
         to_result(unsafe { bindings::dev_change_flags(self.as_raw(), flags.0, ptr::null_mut()) })
