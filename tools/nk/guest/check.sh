@@ -4,6 +4,11 @@
 # suite.case, renumbered across suites. Results also go to $NK_RUN/ktap.
 #   T=pattern  run only the cases whose suite.case matches (grep -E)
 set -u
+# Run from a copy: the checkout may change during a long run.
+if [ "${NK_CHECK_COPY:-}" != 1 ]; then
+	cp "$0" /tmp/nk-check.sh
+	NK_CHECK_COPY=1 exec bash /tmp/nk-check.sh "$@"
+fi
 NET=$NK_KSRC/tools/testing/selftests/net
 OWN=$NK_KSRC/tools/testing/selftests/drivers/net/netkit
 BPF=$NK_CACHE/bpf/$IMPL
@@ -67,10 +72,77 @@ check_dmesg() {
 	fi
 }
 
+# Fewest cases a full run (no T=) of each suite must report: a suite that
+# lists less, vanishes or stops early fails `SUITE.count`.
+declare -A MIN_CASES=(
+	[kunit]=7 [nk_qlease]=45 [link_netns]=4 [tc_netkit]=7
+	[nk_datapath]=11 [nk_lease]=8 [nk_netlink]=20
+)
+
+# suite_fail SUITE CHECK WHY: a result for the suite as a whole.
+suite_fail() {
+	echo "# $1: $3"
+	result FAIL "$1.$2" "$3"
+}
+
+# check_count SUITE SEEN: a full run must see at least MIN_CASES[SUITE].
+check_count() {
+	local min=${MIN_CASES[$1]:-}
+	[ -z "${T:-}" ] || return 0
+	if [ -z "$min" ]; then
+		suite_fail "$1" count "no minimum case count declared in MIN_CASES"
+	elif [ "$2" -lt "$min" ]; then
+		suite_fail "$1" count "$2 cases reported, at least $min expected"
+	fi
+}
+
+# parse_ktap SUITE OUT RC: turn the KTAP result lines of OUT (names already
+# "SUITE.case") into results, then check them against the plan line, the
+# exit status (0: all passed or skipped, 1: a case failed; 124: timeout) and
+# MIN_CASES.
+parse_ktap() {
+	local suite=$1 out=$2 rc=$3 seen=0 failed=0 plan= line ok name comment
+	while IFS= read -r line; do
+		if [[ $line =~ ^1\.\.([0-9]+)$ ]]; then
+			plan=${BASH_REMATCH[1]}
+			continue
+		fi
+		[[ $line =~ ^(not\ )?ok\ [0-9]+\ ([^ ]+)(\ \#\ (.*))?$ ]] || continue
+		seen=$((seen + 1))
+		ok=${BASH_REMATCH[1]}
+		name=${BASH_REMATCH[2]}
+		comment=${BASH_REMATCH[4]}
+		if [ -n "$ok" ]; then
+			failed=1
+			result FAIL "$name"
+		elif [[ $comment == SKIP* ]]; then
+			result SKIP "$name" "${comment#SKIP }"
+		else
+			result OK "$name"
+		fi
+	done <"$out"
+	if [ -z "$plan" ]; then
+		suite_fail "$suite" plan "no plan line (1..N), exit $rc"
+	elif [ "$seen" -lt "$plan" ]; then
+		suite_fail "$suite" plan "$seen of $plan planned cases reported, exit $rc"
+	fi
+	case $rc in
+	0) [ "$failed" = 0 ] || suite_fail "$suite" exit "exit 0 but a case failed" ;;
+	1) [ "$failed" = 1 ] || suite_fail "$suite" exit "exit 1 but no case failed" ;;
+	124 | 137) suite_fail "$suite" exit "timed out after ${SUITE_TIMEOUT}s" ;;
+	*) suite_fail "$suite" exit "exit $rc" ;;
+	esac
+	check_count "$suite" "$seen"
+}
+
 # ksft_py SUITE DIR SCRIPT: a lib.py (ksft_run) suite; its lines already say
 # "ok N suite.case".
 ksft_py() {
 	local suite=$1 dir=$2 script=$3 args=() c out rc
+	if [ ! -f "$dir/$script" ]; then
+		suite_fail "$suite" run "$dir/$script is missing"
+		return 0
+	fi
 	if [ -n "${T:-}" ]; then
 		for c in $(cd "$dir" && python3 "./$script" -l 2>/dev/null); do
 			selected "$suite.$c" && args+=(-t "$c")
@@ -83,22 +155,29 @@ ksft_py() {
 	(cd "$dir" && timeout -k 10 "$SUITE_TIMEOUT" python3 "./$script" "${args[@]}") >"$out" 2>&1
 	rc=$?
 	sed 's/^/# /' "$out"
-	local seen=0 line ok name comment
-	while IFS= read -r line; do
-		[[ $line =~ ^(not\ )?ok\ [0-9]+\ ([^ ]+)(\ \#\ (.*))?$ ]] || continue
-		seen=1
-		ok=${BASH_REMATCH[1]}
-		name=${BASH_REMATCH[2]}
-		comment=${BASH_REMATCH[4]}
-		if [ -n "$ok" ]; then
-			result FAIL "$name"
-		elif [[ $comment == SKIP* ]]; then
-			result SKIP "$name" "${comment#SKIP }"
-		else
-			result OK "$name"
-		fi
-	done <"$out"
-	[ $seen = 1 ] || result FAIL "$suite.run" "exit $rc, no results"
+	parse_ktap "$suite" "$out" "$rc"
+	check_dmesg "$suite"
+}
+
+# ktap_suite SUITE CMD...: a runner that prints "ok N SUITE.case" lines and
+# a plan; `CMD -l` lists its case names (without the suite prefix). With
+# T=, only the selected cases are run (CMD -t NAME ...).
+ktap_suite() {
+	local suite=$1 args=() c out rc
+	shift
+	if [ -n "${T:-}" ]; then
+		for c in $("$@" -l 2>/dev/null); do
+			selected "$suite.$c" && args+=(-t "$c")
+		done
+		[ ${#args[@]} -gt 0 ] || return 0
+	fi
+	clean_state
+	echo "# suite $suite: $* ${args[*]}"
+	out=/tmp/$suite.out
+	timeout -k 10 "$SUITE_TIMEOUT" "$@" "${args[@]}" >"$out" 2>&1
+	rc=$?
+	sed 's/^/# /' "$out"
+	parse_ktap "$suite" "$out" "$rc"
 	check_dmesg "$suite"
 }
 
@@ -112,23 +191,36 @@ tc_netkit() {
 	for line in $(cd "$BPF" && ./test_progs -l 2>/dev/null | grep '^tc_netkit'); do
 		selected "$suite.$line" && names+=("$line")
 	done
-	[ ${#names[@]} -gt 0 ] || return 0
+	if [ ${#names[@]} = 0 ]; then
+		# test_progs lists no tc_netkit test: the suite vanished.
+		[ -n "${T:-}" ] || suite_fail "$suite" count "test_progs -l lists no tc_netkit test"
+		return 0
+	fi
 	clean_state
 	local list
 	list=$(IFS=,; echo "${names[*]}")
 	echo "# suite $suite: test_progs -t $list"
-	(cd "$BPF" && timeout -k 10 "$SUITE_TIMEOUT" ./test_progs -t "$list") >"$out" 2>&1
+	local rc=0
+	(cd "$BPF" && timeout -k 10 "$SUITE_TIMEOUT" ./test_progs -t "$list") >"$out" 2>&1 || rc=$?
 	sed 's/^/# /' "$out"
-	local name seen=0
+	local name failed=0
 	for name in "${names[@]}"; do
 		if grep -qE "^#[0-9]+ +$name:OK" "$out"; then
 			result OK "$suite.$name"
 		elif grep -qE "^#[0-9]+ +$name:SKIP" "$out"; then
 			result SKIP "$suite.$name" "skipped by test_progs"
 		else
+			failed=1
 			result FAIL "$suite.$name"
 		fi
 	done
+	case $rc in
+	0) [ "$failed" = 0 ] || suite_fail "$suite" exit "exit 0 but a test did not pass" ;;
+	1) [ "$failed" = 1 ] || suite_fail "$suite" exit "exit 1 but every test passed" ;;
+	124 | 137) suite_fail "$suite" exit "timed out after ${SUITE_TIMEOUT}s" ;;
+	*) suite_fail "$suite" exit "exit $rc" ;;
+	esac
+	check_count "$suite" "${#names[@]}"
 	check_dmesg "$suite"
 }
 
@@ -177,20 +269,44 @@ kunit_doctests() {
 			result OK "kunit.$suite"
 		fi
 	fi
+	selected "kunit.$suite" && check_count kunit "$seen"
 	check_dmesg kunit
 }
 
+# Which driver this kernel has: CONFIG_NETKIT_RUST=y if and only if IMPL=rust,
+# the C driver's netkit_xmit in kallsyms if and only if IMPL=c, and IMPL in
+# the release string.
+vm_impl() {
+	local rs=n c=n why=
+	zcat /proc/config.gz | grep -qx CONFIG_NETKIT_RUST=y && rs=y
+	grep -qE ' [tT] netkit_xmit$' /proc/kallsyms && c=y
+	case $IMPL in
+	rust) [ $rs = y ] && [ $c = n ] || why="CONFIG_NETKIT_RUST=$rs, netkit_xmit=$c" ;;
+	c) [ $rs = n ] && [ $c = y ] || why="CONFIG_NETKIT_RUST=$rs, netkit_xmit=$c" ;;
+	esac
+	case $(uname -r) in
+	*-nk-"$IMPL") ;;
+	*) why="${why:+$why, }release $(uname -r) does not end in -nk-$IMPL" ;;
+	esac
+	echo "# vm.impl: IMPL=$IMPL $(uname -r) CONFIG_NETKIT_RUST=$rs netkit_xmit=$c"
+	if [ -z "$why" ]; then
+		result OK vm.impl
+	else
+		result FAIL vm.impl "$why"
+	fi
+}
+
+vm_impl
 kunit_doctests
 ksft_py nk_qlease "$NET" nk_qlease.py
 ksft_py link_netns "$NET" link_netns.py
 tc_netkit
-if [ -d "$OWN" ]; then
-	for t in "$OWN"/*.py; do
-		[ -e "$t" ] || continue
-		s=$(basename "$t" .py)
-		ksft_py "$s" "$OWN" "$s.py"
-	done
-fi
+# Our own suites: those MIN_CASES expects (a missing one fails) and any
+# other *.py there (one without a MIN_CASES entry fails `SUITE.count`).
+for s in $( (printf '%s\n' nk_datapath nk_lease nk_netlink
+	for t in "$OWN"/*.py; do [ -e "$t" ] && basename "$t" .py; done) | sort -u); do
+	ksft_py "$s" "$OWN" "$s.py"
+done
 
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
