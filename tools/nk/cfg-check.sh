@@ -22,15 +22,7 @@ cmdfile=$NK_KBUILD/rust/.kernel.o.cmd
 
 mkdir -p "$NK_CACHE/run"
 tmp=$(mktemp -d "$NK_CACHE/run/cfg-check.XXXXXX")
-mounted_before=$(awk -v r="$NK_ROOTFS" '$2 ~ "^"r {print $2}' /proc/mounts | sort)
-cleanup() {
-	local m
-	rm -rf "$tmp"
-	for m in $(awk -v r="$NK_ROOTFS" '$2 ~ "^"r {print $2}' /proc/mounts | sort -r); do
-		grep -qxF "$m" <<<"$mounted_before" || umount -l "$m" || true
-	done
-}
-trap cleanup EXIT
+nk_on_exit 'rm -rf "$tmp"'
 
 grep -vE "^--cfg=CONFIG_($drop)(=|\$)" "$NK_KBUILD/include/generated/rustc_cfg" >"$tmp/rustc_cfg"
 # kbuild's command up to its first ';' (then llvm-link and clang), with

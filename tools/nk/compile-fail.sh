@@ -43,24 +43,11 @@ done
 [ -z "$stale" ] || nk_say "compile-fail: WARNING: the built kernel crate is older than$stale" \
 	"(make kernel IMPL=rust rebuilds it)"
 
-# Mount what the chroot lacks; at exit unmount only what this script mounted
-# (a build running alongside keeps its mounts), deepest first.
-chroot_mounts() {
-	awk -v r="$NK_ROOTFS" '$2 ~ "^"r {print $2}' /proc/mounts | sort
-}
-mounted_before=$(chroot_mounts)
-tmp=
-cleanup() {
-	local m
-	[ -z "$tmp" ] || rm -rf "$tmp"
-	for m in $(chroot_mounts | sort -r); do
-		grep -qxF "$m" <<<"$mounted_before" || umount -l "$m" || true
-	done
-}
-trap cleanup EXIT
+# The chroot's mounts are undone when the command ends (lib.sh).
 nk_mounts
 mkdir -p "$NK_CACHE/run"
 tmp=$(mktemp -d "$NK_CACHE/run/compile-fail.XXXXXX")
+nk_on_exit 'rm -rf "$tmp"'
 
 # kbuild's command: "VAR=val... rustc ARGS... .../netkit.rs", and with
 # CONFIG_RUST_INLINE_HELPERS "; llvm-link ...; clang ..." after it. Its

@@ -16,7 +16,6 @@ NK_KSRC=$NK_CACHE/src/linux
 NK_START=${NK_START:-$(date +%s)}
 export NK_REPO NK_CACHE NK_ROOTFS NK_LOGS NK_START NK_PRISTINE NK_KSRC
 
-mkdir -p "$NK_CACHE" "$NK_LOGS"
 # Any unexpected failure names the script, line and command.
 trap 'printf "[nk] ERROR: %s:%s: \"%s\" failed\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
@@ -34,6 +33,78 @@ nk_die() {
 	printf '[nk %s] ERROR: %s\n' "$(nk_elapsed)" "$*" >&2
 	exit 1
 }
+
+# Mounts under the rootfs, one per line.
+nk_rootfs_mounts() {
+	awk -v r="$NK_ROOTFS" 'index($2, r) == 1 {print $2}' /proc/mounts
+}
+
+# nk_on_exit CMD: run CMD (eval'd) when this script exits. The top-level
+# command also unmounts what it mounted under the rootfs and drops the lock.
+NK_EXIT_CMDS=()
+nk_on_exit() {
+	NK_EXIT_CMDS+=("$1")
+}
+nk_exit() {
+	local c m
+	for c in "${NK_EXIT_CMDS[@]}"; do eval "$c" || true; done
+	[ "${NK_TOP:-}" = $$ ] || return 0
+	for m in $(nk_rootfs_mounts | sort -r); do
+		grep -qxF "$m" <<<"$NK_MOUNTED_BEFORE" || umount -l "$m" || true
+	done
+}
+trap nk_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# nk_lock WHAT: take the cache lock (fd 9), first come first served: a
+# command that has to wait queues a ticket and takes the lock in turn.
+nk_lock() {
+	local q=$NK_CACHE/.lock.queue ticket first t
+	mkdir -p "$q"
+	exec 9>>"$NK_CACHE/.lock"
+	if [ -z "$(ls -A "$q")" ] && flock -n 9; then
+		echo "pid $$: $1" >"$NK_CACHE/.lock.owner"
+		return 0
+	fi
+	nk_say "lock: $NK_CACHE is in use by another netkit-rs command ($(cat "$NK_CACHE/.lock.owner" 2>/dev/null || echo unknown)); waiting for it to finish (Ctrl-C to give up)"
+	ticket=$q/$(date +%s%N)-$$
+	: >"$ticket"
+	nk_on_exit "rm -f '$ticket'"
+	while :; do
+		first=
+		for t in $(ls "$q" | sort); do
+			if kill -0 "${t#*-}" 2>/dev/null; then
+				first=$t
+				break
+			fi
+			rm -f "$q/$t"
+		done
+		[ "$first" = "${ticket##*/}" ] && break
+		sleep 1
+	done
+	flock 9
+	rm -f "$ticket"
+	echo "pid $$: $1" >"$NK_CACHE/.lock.owner"
+	nk_say "lock: got it"
+}
+
+# The first netkit-rs script of a command is its top level: it checks the
+# host, takes the cache lock (two commands on one cache would build into
+# and mount the same trees) and, at exit, undoes its mounts. Scripts it
+# runs inherit NK_TOP and do none of this.
+if [ -z "${NK_TOP:-}" ]; then
+	NK_TOP=$$
+	export NK_TOP
+	[ "$(id -u)" = 0 ] ||
+		nk_die "netkit-rs needs root (debootstrap, chroot, mount, qemu in the rootfs): run it as root or with sudo"
+	command -v git >/dev/null ||
+		nk_die "the host needs git (the overlay lists the repo's files with it): apt-get install git"
+	mkdir -p "$NK_CACHE" "$NK_LOGS"
+	nk_lock "${0##*/} $*"
+	NK_MOUNTED_BEFORE=$(nk_rootfs_mounts)
+	export NK_MOUNTED_BEFORE
+fi
 
 # nk_run PHASE LOG CMD...: run CMD with output in LOG; on failure say which
 # phase failed, show the log tail and where the whole log is.

@@ -19,16 +19,7 @@ peer=$(awk '$3 == "netkit_peer_dev" {print $1}' <<<"$syms")
 [ -n "$peer" ] || nk_die "ops-check: no netkit_peer_dev in $vmlinux"
 read -r ro_start ro_size < <(readelf -SW "$vmlinux" |
 	sed -n 's/^ *\[ *[0-9]*\] *//p' | awk '$1 == ".rodata" {print $3, $5}')
-# Offset of the member, from the BTF of vmlinux (pahole is in the rootfs;
-# unmount at exit only what this script mounted).
-mounted_before=$(awk -v r="$NK_ROOTFS" '$2 ~ "^"r {print $2}' /proc/mounts | sort)
-cleanup() {
-	local m
-	for m in $(awk -v r="$NK_ROOTFS" '$2 ~ "^"r {print $2}' /proc/mounts | sort -r); do
-		grep -qxF "$m" <<<"$mounted_before" || umount -l "$m" || true
-	done
-}
-trap cleanup EXIT
+# Offset of the member, from the BTF of vmlinux (pahole is in the rootfs).
 nk_mounts
 off=$(nk_chroot pahole -C net_device_ops "$vmlinux" 2>/dev/null |
 	sed -n 's|.*(\*ndo_get_peer_dev)(.*/\* *\([0-9]*\) *8 \*/|\1|p')
