@@ -9,21 +9,24 @@
 #   make vm CMD='...'                           run CMD in the VM
 #   make shell                                  interactive shell in the VM
 #   make env                                    rootfs + toolchain + source
+#   make clean                                  unmount, delete NK_CACHE
 #
 # NK_CACHE (default /var/cache/netkit-rs) holds everything built or fetched.
 
 IMPL ?= rust
 KDEBUG ?= 0
 export IMPL KDEBUG T INTERACTIVE NK_CACHE
+# CMD as typed: $(value) keeps make from expanding it, := from re-expanding it.
+export NK_VM_CMD := $(value CMD)
 
 NK := tools/nk
 
-.PHONY: all env kernel vm shell check run bench lint help
+.PHONY: all env kernel vm shell check run bench lint clean help
 
 all: run
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -32,7 +35,7 @@ kernel:
 	@$(NK)/kernel.sh
 
 vm: kernel
-	@$(NK)/vm.sh -- bash -c '$(CMD)'
+	@$(NK)/vm.sh -- bash -c "$$NK_VM_CMD"
 
 shell: kernel
 	@$(NK)/vm.sh --interactive
@@ -48,3 +51,6 @@ bench:
 
 lint:
 	@$(NK)/lint.sh
+
+clean:
+	@$(NK)/clean.sh

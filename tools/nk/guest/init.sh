@@ -44,7 +44,7 @@ if [ "$(cat "$run/interactive")" = 1 ]; then
 	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
 	rc=$?
 else
-	mapfile -t cmd <"$run/cmd"
+	mapfile -d '' -t cmd <"$run/cmd"
 	"${cmd[@]}" </dev/null
 	rc=$?
 fi
