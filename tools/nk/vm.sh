@@ -4,6 +4,9 @@
 # command in it as root:  vm.sh [--icount] [--interactive] -- CMD...
 # Output streams to the terminal; the exit status is CMD's, or non-zero when
 # dmesg shows a WARN/BUG/Oops/lockdep/KASAN/kmemleak report or a Rust panic.
+# A run that does not finish within NK_VM_TIMEOUT seconds (default 5400,
+# 4 x that with KDEBUG=1; none for --interactive) is stopped and fails.
+# In --interactive mode, Ctrl-a x quits qemu.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 nk_kernel_vars
@@ -29,8 +32,15 @@ run=${NK_RUN_DIR:-$(mktemp -d "$NK_CACHE/run/vm.XXXXXX")}
 # bind-mounted at fixed paths for it: /nk/repo and /nk/cache.
 nk_bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
 nk_bind "$NK_CACHE" "$NK_ROOTFS/nk/cache"
-g() { echo "$1" | sed "s|^$NK_CACHE|/nk/cache|; s|^$NK_REPO|/nk/repo|"; }
-for a in "$@"; do g "$a"; done >"$run/cmd"
+g() {
+	case $1 in
+	"$NK_CACHE"*) printf '%s' "/nk/cache${1#"$NK_CACHE"}" ;;
+	"$NK_REPO"*) printf '%s' "/nk/repo${1#"$NK_REPO"}" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+# NUL-separated: an argument may hold any character, newlines too.
+for a in "$@"; do g "$a"; printf '\0'; done >"$run/cmd"
 echo "$INTERACTIVE" >"$run/interactive"
 grun=$(g "$run")
 cat >"$run/env" <<EOF
@@ -81,8 +91,13 @@ SMP=2
 if [ "$ICOUNT" = 1 ]; then
 	# Guest time follows the instruction count: repeatable per-packet costs.
 	CPU="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off"
+	ACCEL=tcg
 	SMP=1
 fi
+
+# What this run used, for records such as the bench JSON.
+printf '{"accel": "%s", "smp": %s, "icount": %s, "cpu": "%s"}\n' \
+	"$ACCEL" "$SMP" "$([ "$ICOUNT" = 1 ] && echo true || echo false)" "$CPU" >"$run/vm.json"
 
 APPEND="console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose
 rw init=/nk/repo/tools/nk/guest/init.sh nk.run=$grun panic=-1 oops=panic loglevel=4 quiet"
@@ -91,16 +106,28 @@ rw init=/nk/repo/tools/nk/guest/init.sh nk.run=$grun panic=-1 oops=panic logleve
 [ "$KDEBUG" = 1 ] && APPEND="$APPEND kmemleak=on no5lvl"
 
 log=$run/console.log
+timeout=${NK_VM_TIMEOUT:-5400}
+[ "$KDEBUG" = 1 ] && timeout=${NK_VM_TIMEOUT:-21600}
+tmo=(timeout --foreground -k 30 "$timeout")
+[ "$INTERACTIVE" = 1 ] && tmo=()
 nk_say "vm: booting $IMPL$NK_KSUF kernel, console log $log"
+# Terminal control sequences (SeaBIOS, getty) only reach a terminal.
+nocolor() { sed -u -E 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[c()][0-9A-Za-z]?//g; s/\r$//'; }
 rc=0
 # shellcheck disable=SC2086
-chroot "$NK_ROOTFS" qemu-system-x86_64 $CPU -smp $SMP -m 4G -nographic -no-reboot \
+"${tmo[@]}" chroot "$NK_ROOTFS" qemu-system-x86_64 $CPU -smp $SMP -m 4G -nographic -no-reboot \
 	-kernel "$NK_BZIMAGE" -append "$(echo $APPEND)" \
 	-fsdev local,id=rootfs,path=/,security_model=passthrough,multidevs=remap \
 	-device virtio-9p-pci,fsdev=rootfs,mount_tag=rootfs -nic none \
-	${NK_QEMU_EXTRA:-} 2>&1 | tee "$log" || rc=$?
+	${NK_QEMU_EXTRA:-} 2>&1 | tee "$log" | if [ -t 1 ]; then cat; else nocolor; fi ||
+	rc=${PIPESTATUS[0]}
+nocolor <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 if [ ! -f "$run/rc" ]; then
-	nk_die "vm: guest did not finish (qemu exit $rc): no result in $run; console log $log"
+	why="qemu exit $rc"
+	[ "$rc" = 124 ] && why="no result after ${timeout}s (NK_VM_TIMEOUT), qemu stopped"
+	panic=$(grep -m1 -E 'Kernel panic - not syncing|BUG: soft lockup|blocked for more than' "$log" || true)
+	[ -z "$panic" ] || why="$why; the kernel said: $panic"
+	nk_die "vm: guest did not finish ($why): no result in $run; console log $log"
 fi
 rc=$(cat "$run/rc")
 if [ -s "$run/dmesg-bad" ]; then
