@@ -26,7 +26,25 @@ lints=(lint.rustfmt lint.checkpatch lint.compile_fail lint.netkit_ops lint.rustd
 	lint.kernel_crate lint.clippy)
 if [ "$IMPL" = rust ] && [ "$KDEBUG" = 0 ] &&
 	{ [ -z "${T:-}" ] || printf '%s\n' "${lints[@]}" | grep -qE -- "$T"; }; then
-	NK_KTAP=$ktap "$NK_REPO/tools/nk/lint.sh" || true
+	lrc=0
+	NK_KTAP=$ktap "$NK_REPO/tools/nk/lint.sh" || lrc=$?
+	# lint.sh exits 0 or 1 after reporting every lint; anything else, or a
+	# selected lint without a result, means it stopped early.
+	missing=
+	for l in "${lints[@]}"; do
+		[ -z "${T:-}" ] || printf '%s\n' "$l" | grep -qE -- "$T" || continue
+		grep -qE "^(not )?ok [0-9]+ $l" "$ktap" || missing="$missing $l"
+	done
+	if [ "$lrc" -gt 1 ] || [ -n "$missing" ]; then
+		n=$(grep -cE '^(not )?ok ' "$ktap" || true)
+		echo "not ok $((n + 1)) lint.run # lint.sh exit $lrc, no result for:${missing:- -}" |
+			tee -a "$ktap"
+	fi
+fi
+# A T= that selects no case (the VM's own checks aside) is an error.
+if [ -n "${T:-}" ] && ! grep -qvE '^(not )?ok [0-9]+ vm\.' "$ktap"; then
+	n=$(grep -cE '^(not )?ok ' "$ktap" || true)
+	echo "not ok $((n + 1)) check.selected # T='$T' selects no case" | tee -a "$ktap"
 fi
 pass=$(grep -cE '^ok [0-9]+ [^ ]+$' "$ktap" || true)
 skip=$(grep -cE '^ok [0-9]+ [^ ]+ # SKIP' "$ktap" || true)
