@@ -171,8 +171,27 @@ configure
 reseed "$old_config"
 rm -f "$old_config"
 log=$NK_LOGS/build-$IMPL$NK_KSUF.log
+# Progress once a minute: objects compiled so far, against the object count
+# of the last complete build of this directory (or of a sibling).
+objs=$NK_KBUILD/.nk-objects
+full=$(cat "$objs" 2>/dev/null || cat "$(sibling)/.nk-objects" 2>/dev/null || true)
+progress() {
+	local n
+	while sleep 60; do
+		n=$(grep -cE '^  (CC|AS|RUSTC)( [A-Z])? ' "$log" || true)
+		if [ -n "$full" ]; then
+			nk_say "build ($IMPL$NK_KSUF): $n of ~$full objects compiled ($((n * 100 / full))% of a full build)"
+		else
+			nk_say "build ($IMPL$NK_KSUF): $n objects compiled"
+		fi
+	done
+}
+progress &
+nk_on_exit "kill $! 2>/dev/null"
 nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage" "$log" \
 	nk_chroot $MAKE -j"$(nproc)" bzImage
+kill $! 2>/dev/null || true
+find "$NK_KBUILD" -name '*.o' | wc -l >"$objs"
 check_config "after the build"
 grep -E '^CONFIG_NETKIT' "$NK_KBUILD/.config" | sed 's/^/  /' >&2
 nk_say "kernel: $NK_BZIMAGE"
