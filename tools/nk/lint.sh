@@ -130,16 +130,15 @@ done
 
 # clippy: every Rust object of the kernel built with CLIPPY=1 (warnings are
 # errors), in its own directory seeded from the Rust build so that switching
-# does not rebuild the normal tree.
+# does not rebuild the normal tree. A new .config reseeds it: only the Rust
+# objects are then rebuilt, not the whole tree.
 CLIPPY_BUILD=$NK_CACHE/build/rust-clippy
 log=$NK_LOGS/lint-clippy.log
-if [ ! -f "$CLIPPY_BUILD/.config" ]; then
+if ! cmp -s "$NK_KBUILD/.config" "$CLIPPY_BUILD/.config"; then
 	nk_say "lint: seeding $CLIPPY_BUILD from $NK_KBUILD"
-	rm -rf "$CLIPPY_BUILD.tmp"
+	rm -rf "$CLIPPY_BUILD.tmp" "$CLIPPY_BUILD"
 	cp -a "$NK_KBUILD" "$CLIPPY_BUILD.tmp" && mv "$CLIPPY_BUILD.tmp" "$CLIPPY_BUILD"
 fi
-cmp -s "$NK_KBUILD/.config" "$CLIPPY_BUILD/.config" ||
-	cp -p "$NK_KBUILD/.config" "$CLIPPY_BUILD/.config"
 t0=$(date +%s)
 nk_say "lint: make CLIPPY=1 bzImage (log: $log)"
 if nk_chroot make -C "$NK_KSRC" O="$CLIPPY_BUILD" LLVM=1 CLIPPY=1 -j"$(nproc)" bzImage \
