@@ -4,6 +4,7 @@
 #   make run    [IMPL=rust|c] [INTERACTIVE=1]   build, boot, narrated demo
 #   make check  [IMPL=rust|c] [T=pattern]       selftests in the VM
 #   make bench  [IMPL=c|rust|both]              benchmarks in the VM
+#   make fuzz   [IMPL=c|rust|both] [SEED=] [N=] differential netlink/BPF fuzzer
 #   make lint                                   rustfmt, checkpatch, clippy
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
@@ -21,12 +22,12 @@ export NK_VM_CMD := $(value CMD)
 
 NK := tools/nk
 
-.PHONY: all env kernel vm shell check run bench lint clean help
+.PHONY: all env kernel vm shell check run bench fuzz lint clean help
 
 all: run
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -48,6 +49,10 @@ run:
 
 bench:
 	@$(NK)/bench.sh
+
+# IMPL defaults to both here, not to rust.
+fuzz:
+	@IMPL=$(if $(filter file,$(origin IMPL)),both,$(IMPL)) SEED=$(SEED) N=$(N) $(NK)/fuzz.sh
 
 lint:
 	@$(NK)/lint.sh
