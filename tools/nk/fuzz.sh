@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make fuzz [IMPL=c|rust|both] [SEED=n] [N=n]: the differential netkit fuzzer
+# (tools/nk/guest/fuzz.py) in the VM, N requests per driver from SEED. With
+# IMPL=both the C and the Rust transcripts are compared; any difference, or
+# a kernel report in dmesg, fails. Runs longer than NK_FUZZ_PER_BOOT
+# requests (default 20000) are split into boots of that many, each with its
+# own seed (SEED, SEED+1, ...), so the cache lock is let go in between.
+#   NK_FUZZ_EPOCH  requests between resets of the guest's world (default 250)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+case ${IMPL:-both} in
+both) impls="c rust" ;;
+c | rust) impls=$IMPL ;;
+*) nk_die "IMPL must be c, rust or both" ;;
+esac
+seed=${SEED:-1}
+n=${N:-2000}
+per=${NK_FUZZ_PER_BOOT:-20000}
+[[ $seed =~ ^[0-9]+$ && $n =~ ^[0-9]+$ && $per =~ ^[1-9][0-9]*$ ]] ||
+	nk_die "SEED, N and NK_FUZZ_PER_BOOT must be numbers"
+
+for i in $impls; do IMPL=$i "$NK_REPO/tools/nk/kernel.sh"; done
+
+out=$NK_CACHE/run/fuzz-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+t0=$(date +%s)
+fail=0
+total=0
+boots=0
+divergent=0
+left=$n
+s=$seed
+while [ "$left" -gt 0 ]; do
+	cnt=$((left < per ? left : per))
+	for i in $impls; do
+		dir=$out/$i-seed$s
+		mkdir -p "$dir"
+		nk_say "fuzz: seed $s, $cnt requests, $i kernel"
+		if ! NK_RUN_DIR=$dir IMPL=$i NK_FUZZ_SEED=$s NK_FUZZ_N=$cnt \
+			NK_FUZZ_EPOCH=${NK_FUZZ_EPOCH:-250} \
+			"$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/fuzz.py"; then
+			nk_say "fuzz: FAILED on the $i kernel (seed $s); console log $dir/console.log"
+			fail=1
+		fi
+		boots=$((boots + 1))
+	done
+	if [ "$impls" = "c rust" ] && [ -f "$out/c-seed$s/fuzz.txt" ] && [ -f "$out/rust-seed$s/fuzz.txt" ]; then
+		if ! diff -u "$out/c-seed$s/fuzz.txt" "$out/rust-seed$s/fuzz.txt" >"$out/seed$s.diff"; then
+			d=$(diff <(grep '^#[0-9]' "$out/c-seed$s/fuzz.txt") \
+				<(grep '^#[0-9]' "$out/rust-seed$s/fuzz.txt") | grep -c '^<' || true)
+			nk_say "fuzz: seed $s: transcripts differ ($d request lines; first differences below; all: $out/seed$s.diff)"
+			grep -m 12 -E '^[-+][^-+]' "$out/seed$s.diff" >&2 || true
+			divergent=$((divergent + 1))
+			fail=1
+		else
+			rm -f "$out/seed$s.diff"
+		fi
+	fi
+	total=$((total + cnt))
+	left=$((left - cnt))
+	s=$((s + 1))
+done
+
+# requests that really ran (a failed boot may have stopped early)
+ran=
+for i in $impls; do
+	r=$(cat "$out"/$i-seed*/fuzz.txt 2>/dev/null | grep -c '^#[0-9]' || true)
+	ran="$ran $i=$r"
+done
+nk_say "fuzz: summary: IMPL=${IMPL:-both} SEED=$seed N=$n: $total requests per driver asked,$ran run," \
+	"$boots boots, $divergent seeds with divergences, $(($(date +%s) - t0))s; transcripts in $out"
+[ "$fail" = 0 ] || nk_die "fuzz: FAILED (divergence, splat or guest failure; see above)"
+nk_say "fuzz: PASS"
