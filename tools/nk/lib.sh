@@ -48,7 +48,9 @@ nk_on_exit() {
 nk_exit() {
 	local c m
 	for c in "${NK_EXIT_CMDS[@]}"; do eval "$c" || true; done
-	[ "${NK_TOP:-}" = $$ ] || return 0
+	# Only a top level that holds the lock: one still waiting for it has
+	# mounted nothing, and the mounts belong to the command holding it.
+	[ "${NK_TOP:-}" = $$ ] && [ -n "${NK_MOUNTED_BEFORE+set}" ] || return 0
 	for m in $(nk_rootfs_mounts | sort -r); do
 		grep -qxF "$m" <<<"$NK_MOUNTED_BEFORE" || umount -l "$m" || true
 	done
@@ -96,6 +98,7 @@ nk_lock() {
 if [ -z "${NK_TOP:-}" ]; then
 	NK_TOP=$$
 	export NK_TOP
+	unset NK_MOUNTED_BEFORE
 	[ "$(id -u)" = 0 ] ||
 		nk_die "netkit-rs needs root (debootstrap, chroot, mount, qemu in the rootfs): run it as root or with sudo"
 	command -v git >/dev/null ||
