@@ -4,10 +4,17 @@
 # (tools/nk/guest/fuzz.py) in the VM, N requests per driver from SEED. With
 # IMPL=both the C and the Rust transcripts are compared; any difference, or
 # a kernel report in dmesg, fails. Runs longer than NK_FUZZ_PER_BOOT
-# requests (default 20000) are split into boots of that many, each with its
-# own seed (SEED, SEED+1, ...), so the cache lock is let go in between.
+# requests (default 10000) are split into boots of that many, each with its
+# own seed (SEED, SEED+1, ...). Run as a command of its own, each kernel
+# build and each boot takes the cache lock by itself, so other commands get
+# their turn between boots.
 #   NK_FUZZ_EPOCH  requests between resets of the guest's world (default 250)
 set -euo pipefail
+sub=()
+if [ -z "${NK_TOP:-}" ]; then
+	NK_TOP=fuzz
+	sub=(env -u NK_TOP)
+fi
 . "$(dirname "$0")/lib.sh"
 
 case ${IMPL:-both} in
@@ -17,11 +24,11 @@ c | rust) impls=$IMPL ;;
 esac
 seed=${SEED:-1}
 n=${N:-2000}
-per=${NK_FUZZ_PER_BOOT:-20000}
+per=${NK_FUZZ_PER_BOOT:-10000}
 [[ $seed =~ ^[0-9]+$ && $n =~ ^[0-9]+$ && $per =~ ^[1-9][0-9]*$ ]] ||
 	nk_die "SEED, N and NK_FUZZ_PER_BOOT must be numbers"
 
-for i in $impls; do IMPL=$i "$NK_REPO/tools/nk/kernel.sh"; done
+for i in $impls; do IMPL=$i "${sub[@]}" "$NK_REPO/tools/nk/kernel.sh"; done
 
 out=$NK_CACHE/run/fuzz-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -40,7 +47,7 @@ while [ "$left" -gt 0 ]; do
 		nk_say "fuzz: seed $s, $cnt requests, $i kernel"
 		if ! NK_RUN_DIR=$dir IMPL=$i NK_FUZZ_SEED=$s NK_FUZZ_N=$cnt \
 			NK_FUZZ_EPOCH=${NK_FUZZ_EPOCH:-250} \
-			"$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/fuzz.py"; then
+			"${sub[@]}" "$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/fuzz.py"; then
 			nk_say "fuzz: FAILED on the $i kernel (seed $s); console log $dir/console.log"
 			fail=1
 		fi
