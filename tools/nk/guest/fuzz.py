@@ -1295,12 +1295,11 @@ def main():
         res = run_req(ctx, op)
         stats[res.split(" ")[0]] = stats.get(res.split(" ")[0], 0) + 1
         out.write("#%d %s %s -> %s\n" % (i, ctx or "-", label, res))
-        if read_only(op):
-            continue
-        st = snapshot()
-        if st != prev:
-            out.write("\n".join(st) + "\n")
-            prev = st
+        if not read_only(op):
+            st = snapshot()
+            if st != prev:
+                out.write("\n".join(st) + "\n")
+                prev = st
         if (i + 1) % 1000 == 0:
             out.flush()
             print("[fuzz] %d/%d requests, %.0fs" % (i + 1, N, time.monotonic() - t0), flush=True)
