@@ -9,6 +9,7 @@
 # build and each boot takes the cache lock by itself, so other commands get
 # their turn between boots.
 #   NK_FUZZ_EPOCH  requests between resets of the guest's world (default 250)
+#   NK_FUZZ_NO_BUILD=1  boot the kernels as they are (no kernel.sh)
 set -euo pipefail
 sub=()
 if [ -z "${NK_TOP:-}" ]; then
@@ -28,7 +29,9 @@ per=${NK_FUZZ_PER_BOOT:-10000}
 [[ $seed =~ ^[0-9]+$ && $n =~ ^[0-9]+$ && $per =~ ^[1-9][0-9]*$ ]] ||
 	nk_die "SEED, N and NK_FUZZ_PER_BOOT must be numbers"
 
-for i in $impls; do IMPL=$i "${sub[@]}" "$NK_REPO/tools/nk/kernel.sh"; done
+if [ "${NK_FUZZ_NO_BUILD:-0}" != 1 ]; then
+	for i in $impls; do IMPL=$i "${sub[@]}" "$NK_REPO/tools/nk/kernel.sh"; done
+fi
 
 out=$NK_CACHE/run/fuzz-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
