@@ -802,27 +802,29 @@ class Gen:
         return s32(IFLA["TARGET_NETNSID"], v, "TARGET_NETNSID")
 
     def u32v(self, vals):
-        return self.ch(vals + [self.r.randrange(1 << 32)])
+        """One of vals, or now and then any u32."""
+        r = self.r.randrange(1 << 32)
+        return r if self.p(0.04) else self.ch(vals)
 
     def nk_attrs(self, create):
         d = []
         p = 0.45 if create else 0.25
         if self.p(p):
-            d.append(u32(NK["MODE"], self.u32v([0, 1, 2]), "MODE"))
+            d.append(u32(NK["MODE"], self.u32v([0, 1, 1, 2]), "MODE"))
         if self.p(p):
-            d.append(u32(NK["POLICY"], self.u32v([0, 2, 0xffffffff, 7, 1]), "POLICY"))
+            d.append(u32(NK["POLICY"], self.u32v([0, 0, 2, 2, 0xffffffff, 7, 1]), "POLICY"))
         if self.p(p):
-            d.append(u32(NK["PEER_POLICY"], self.u32v([0, 2, 0xffffffff, 7, 1]), "PEER_POLICY"))
+            d.append(u32(NK["PEER_POLICY"], self.u32v([0, 0, 2, 2, 0xffffffff, 7, 1]), "PEER_POLICY"))
         if self.p(p * 0.6):
-            d.append(u32(NK["SCRUB"], self.u32v([0, 1, 2]), "SCRUB"))
+            d.append(u32(NK["SCRUB"], self.u32v([0, 1, 1, 2]), "SCRUB"))
         if self.p(p * 0.6):
-            d.append(u32(NK["PEER_SCRUB"], self.u32v([0, 1, 2]), "PEER_SCRUB"))
+            d.append(u32(NK["PEER_SCRUB"], self.u32v([0, 1, 1, 2]), "PEER_SCRUB"))
         if self.p(p * 0.5):
             d.append(u16(NK["HEADROOM"], self.ch([0, 16, 64, 256, 65535]), "HEADROOM"))
         if self.p(p * 0.5):
             d.append(u16(NK["TAILROOM"], self.ch([0, 16, 64, 65535]), "TAILROOM"))
         if self.p(p):
-            d.append(u32(NK["PAIRING"], self.u32v([0, 1, 1, 2]), "PAIRING"))
+            d.append(u32(NK["PAIRING"], self.u32v([0, 0, 1, 1, 1, 2]), "PAIRING"))
         if self.p(0.05):
             d.append(u8(NK["PRIMARY"], self.ch([0, 1]), "PRIMARY"))
         if self.p(0.03):
@@ -929,7 +931,7 @@ class Gen:
             tb.append(u32(IFLA["GSO_MAX_SIZE"], self.ch([1, 65536, 1 << 20]), "GSO_MAX_SIZE"))
         tb.append(self.linkinfo(True))
         self.r.shuffle(tb)
-        mut = self.mutate(tb) if self.p(0.2) else []
+        mut = self.mutate(tb) if self.p(0.1) else []
         idx = self.ch([0] * 12 + [4242, 1, -3])
         fl = self.ch([F_CREATE | F_EXCL] * 6 + [F_CREATE, 0, F_CREATE | F_REPLACE])
         ifl = self.ch([0] * 3 + [IFF_UP])
@@ -1013,20 +1015,34 @@ class Gen:
         return self.ch([AT_PRIMARY] * 4 + [AT_PEER] * 4 + [AT_TCX_INGRESS, 0, 56])
 
     def bflags(self):
+        k = self.r.random()
+        if k < 0.5:
+            return 0
+        if k < 0.88:
+            return self.ch([F_BEFORE, F_AFTER, F_BEFORE | F_ID, F_AFTER | F_ID, F_BEFORE | F_LINK,
+                            F_AFTER | F_LINK, F_REPLACE_B, F_REPLACE_B | F_ID, F_BEFORE | F_AFTER])
         f = 0
         for b, _ in BPF_FLAGS:
-            if self.p(0.12):
+            if self.p(0.2):
                 f |= b
-        if self.p(0.02):
+        if self.p(0.1):
             f |= 1 << self.r.randrange(32)
         return f
 
-    def rel(self, c):
+    def rel(self, c, fl=0):
         """relative_fd/id: a prog, a link, or a number."""
         kind = self.ch(["fd", "id", "none"])
+        if fl & F_ID:
+            kind = "id" if self.p(0.9) else kind
+        elif fl & (F_BEFORE | F_AFTER | F_REPLACE_B):
+            kind = "fd" if self.p(0.9) else kind
+        elif self.p(0.8):
+            kind = "zero"
         k = self.r.random()
         mine = [n for n, lc in LINKS if lc == owner(c)]
         pick = self.r.randrange(1 << 30)
+        if kind == "zero":
+            return 0, "none"
         if k < 0.5:
             ref = PROGS[pick % 5]
         elif k < 0.8 and mine:
@@ -1036,17 +1052,17 @@ class Gen:
         return ref, kind
 
     def rev(self, c, ifx, at):
-        return self.ch([0, 0, 0, 1, 2, 3, 5, 1 << 40])
+        return self.ch([0] * 10 + [1, 2, 3, 4, 5, 1 << 40])
 
     def bpf_op(self):
         c = self.ctx()
         ifx, nm = self.target(c)
         at = self.atype()
         k = self.r.randrange(10)
-        prog = self.ch(["P0", "P1", "P2", "P3", "P0", "X", 9999, 0])
+        prog = self.ch(["P0", "P1", "P2", "P3"] * 4 + ["X", 9999, 0])
         if k < 3:
             fl = self.bflags()
-            rel, rk = self.rel(c)
+            rel, rk = self.rel(c, fl)
             repl = self.ch(["P0", "P1", "P2", "X", 0])
             rev = self.rev(c, ifx, at)
             lab = "attach %s at=%d prog=%s flags=%s repl=%s rel=%s/%s rev=%d" % (
@@ -1054,7 +1070,7 @@ class Gen:
             return c, lab, ("attach", ifx, prog, at, fl, repl, rel, rk, rev)
         if k < 5:
             fl = self.bflags()
-            rel, rk = self.rel(c)
+            rel, rk = self.rel(c, fl)
             rev = self.rev(c, ifx, at)
             lab = "detach %s at=%d prog=%s flags=%s rel=%s/%s rev=%d" % (
                 nm, at, prog, flags_str(fl), rk, rel, rev)
@@ -1063,8 +1079,8 @@ class Gen:
             cnt = self.ch([0, 1, 64])
             return c, "query %s at=%d count=%d" % (nm, at, cnt), ("query", ifx, at, 0, cnt)
         if k < 8:
-            fl = self.bflags() & ~F_LINK if self.p(0.7) else self.bflags()
-            rel, rk = self.rel(c)
+            fl = self.bflags()
+            rel, rk = self.rel(c, fl)
             rev = self.rev(c, ifx, at)
             self.nlink += 1
             name = "L%d" % self.nlink
@@ -1105,16 +1121,16 @@ class Gen:
             lifx = names.get(ln, 0)
         else:
             lifx, ln = self.target(self.ch(CTXS))
-        q = [u32(Q_ID, self.ch([0, 1, 1, 2, 3, 4]), "ID"), u32(Q_TYPE, self.ch([0] * 6 + [1]), "TYPE")]
+        q = [u32(Q_ID, self.ch([0, 1, 1, 2, 3, 4]), "ID"), u32(Q_TYPE, self.ch([0] * 12 + [1]), "TYPE")]
         lease = [ifx_attr(L_IFINDEX, lifx, "IFINDEX=" + ln), nest(L_QUEUE | NLA_F_NESTED, q, "QUEUE")]
-        if self.p(0.7):
+        if c != "init" and self.p(0.9) or self.p(0.1):
             # the init netns as seen from c: its nsid, looked up at run time
             lease.append(A(L_NETNS_ID, b"NSID", "NETNS_ID=init"))
         elif self.p(0.3):
             lease.append(s32(L_NETNS_ID, self.ch([-1, 0, 7]), "NETNS_ID"))
-        a = [ifx_attr(Q_IFINDEX, ifx, "IFINDEX=" + nm), u32(Q_TYPE, self.ch([0] * 8 + [1]), "TYPE"),
+        a = [ifx_attr(Q_IFINDEX, ifx, "IFINDEX=" + nm), u32(Q_TYPE, self.ch([0] * 15 + [1]), "TYPE"),
              nest(Q_LEASE | NLA_F_NESTED, lease, "LEASE")]
-        mut = self.mutate(a) if self.p(0.1) else []
+        mut = self.mutate(a) if self.p(0.05) else []
         return c, "queue_create %s%s" % (" ".join(x.show() for x in a),
                                          " MUT=" + ",".join(mut) if mut else ""), \
             ("genl", ND_CMD_QUEUE_CREATE, 0, a)
