@@ -9,6 +9,7 @@ nk_kernel_vars
 "$NK_REPO/tools/nk/kernel.sh"
 "$NK_REPO/tools/nk/bpf-selftests.sh"
 "$NK_REPO/tools/nk/tools.sh"
+"$NK_REPO/tools/nk/go-tests.sh"
 
 mkdir -p "$NK_CACHE/run"
 NK_RUN_DIR=$(mktemp -d "$NK_CACHE/run/check.XXXXXX")

@@ -16,8 +16,12 @@ PACKAGES="
 	iproute2 bpftool ethtool iputils-ping iperf3 netperf procps udev
 	python3-yaml python3-jsonschema
 	qemu-system-x86
+	golang-github-jsimonetti-rtnetlink-dev golang-github-vishvananda-netns-dev
 	linux-source-$NK_KVER
 "
+# Go client suites: Go 1.27 and vishvananda/netlink 1.3.1 (netkit) are only
+# in trixie-backports.
+BACKPORTS="golang-go golang-github-vishvananda-netlink-dev"
 
 stamp=$NK_ROOTFS/.nk-env-stamp
 want=$(cat "$0" | sha256sum | cut -d' ' -f1)
@@ -55,6 +59,10 @@ nk_run "env: apt-get update (rootfs)" "$NK_LOGS/env-apt-update.log" nk_chroot ap
 # shellcheck disable=SC2086
 nk_run "env: apt-get install (rootfs)" "$NK_LOGS/env-apt-install.log" \
 	nk_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $PACKAGES
+# shellcheck disable=SC2086
+nk_run "env: apt-get install -t trixie-backports (rootfs)" "$NK_LOGS/env-apt-install-bpo.log" \
+	nk_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	-t trixie-backports $BACKPORTS
 
 if [ ! -f "$NK_PRISTINE/Makefile" ]; then
 	rm -rf "$NK_PRISTINE.tmp"
