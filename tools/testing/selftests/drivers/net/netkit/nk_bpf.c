@@ -4,7 +4,9 @@
  * selftests and the demo (bpftool can show netkit attachments but not make
  * them).
  *
- *   nk_bpf load OBJ DIR [IFINDEX]        load OBJ, pin programs and maps in DIR
+ *   nk_bpf load OBJ DIR [IFINDEX [SHARED]] load OBJ, pin programs and maps in
+ *                                        DIR; maps pinned by name go to SHARED
+ *                                        (default DIR), reused if there
  *   nk_bpf attach DEV TYPE PROG [OPT..]  BPF_PROG_ATTACH (mprog)
  *   nk_bpf detach DEV TYPE [PROG] [OPT..]
  *   nk_bpf link DEV TYPE PROG PIN [OPT..] bpf_link_create, link pinned at PIN
@@ -12,12 +14,17 @@
  *   nk_bpf link-detach PIN
  *   nk_bpf query DEV TYPE                print {"revision", "prog_ids", "link_ids"}
  *   nk_bpf counters DIR                  print the counters map as JSON
+ *   nk_bpf map-update PIN KEY VALUE      update a pinned map's element
  *
- * TYPE is primary or peer. OPT is before|after PROG, before_link|after_link
- * PIN, first, last, replace PROG, revision N. PROG is a pinned program path.
- * On failure prints "errno N (NAME)" and exits 1.
+ * TYPE is primary or peer (netkit), ingress or egress (tcx). OPT is
+ * before|after PROG, before_link|after_link PIN, first, last, replace PROG,
+ * revision N. PROG is a pinned program path. KEY and VALUE are comma-separated
+ * fields laid out in order: a.b.c.d (4 bytes, network order),
+ * xx:xx:xx:xx:xx:xx (6 bytes) or a number (u32, host order); their sizes must
+ * be the map's. On failure prints "errno N (NAME)" and exits 1.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -64,7 +71,11 @@ static enum bpf_attach_type attach_type(const char *t)
 		return BPF_NETKIT_PRIMARY;
 	if (!strcmp(t, "peer"))
 		return BPF_NETKIT_PEER;
-	fprintf(stderr, "type must be primary or peer, not %s\n", t);
+	if (!strcmp(t, "ingress"))
+		return BPF_TCX_INGRESS;
+	if (!strcmp(t, "egress"))
+		return BPF_TCX_EGRESS;
+	fprintf(stderr, "type must be primary, peer, ingress or egress, not %s\n", t);
 	exit(2);
 }
 
@@ -113,6 +124,7 @@ static void parse_opts(int argc, char **argv, struct rel *r)
 
 static int cmd_load(int argc, char **argv)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_map *map;
@@ -120,8 +132,9 @@ static int cmd_load(int argc, char **argv)
 	int err;
 
 	if (argc < 2)
-		return fail("usage: load OBJ DIR [IFINDEX]", EINVAL);
-	obj = bpf_object__open_file(argv[0], NULL);
+		return fail("usage: load OBJ DIR [IFINDEX [SHARED]]", EINVAL);
+	oo.pin_root_path = argc > 3 ? argv[3] : argv[1];
+	obj = bpf_object__open_file(argv[0], &oo);
 	if (!obj)
 		return fail("open", errno);
 	if (argc > 2) {
@@ -141,10 +154,14 @@ static int cmd_load(int argc, char **argv)
 		if (err)
 			return fail(path, err);
 	}
-	snprintf(path, sizeof(path), "%s/counters", argv[1]);
-	err = bpf_map__pin(bpf_object__find_map_by_name(obj, "counters"), path);
-	if (err)
-		return fail(path, err);
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__is_internal(map) || bpf_map__is_pinned(map))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", argv[1], bpf_map__name(map));
+		err = bpf_map__pin(map, path);
+		if (err)
+			return fail(path, err);
+	}
 	return 0;
 }
 
@@ -181,6 +198,7 @@ static int cmd_attach(int argc, char **argv, bool detach)
 static int cmd_link(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, o);
+	enum bpf_attach_type type;
 	struct rel r = {};
 	int fd;
 
@@ -188,9 +206,15 @@ static int cmd_link(int argc, char **argv)
 		return fail("usage: link DEV TYPE PROG PIN [OPT...]", EINVAL);
 	parse_opts(argc - 4, argv + 4, &r);
 	o.flags = r.flags;
-	o.netkit.relative_fd = r.relative_fd;
-	o.netkit.expected_revision = r.revision;
-	fd = bpf_link_create(obj_get(argv[2]), dev_index(argv[0]), attach_type(argv[1]), &o);
+	type = attach_type(argv[1]);
+	if (type == BPF_TCX_INGRESS || type == BPF_TCX_EGRESS) {
+		o.tcx.relative_fd = r.relative_fd;
+		o.tcx.expected_revision = r.revision;
+	} else {
+		o.netkit.relative_fd = r.relative_fd;
+		o.netkit.expected_revision = r.revision;
+	}
+	fd = bpf_link_create(obj_get(argv[2]), dev_index(argv[0]), type, &o);
 	if (fd < 0)
 		return fail("link_create", errno);
 	if (bpf_obj_pin(fd, argv[3]))
@@ -240,7 +264,15 @@ static int cmd_query(int argc, char **argv)
 
 static int cmd_counters(int argc, char **argv)
 {
-	static const char * const names[] = { "pass", "drop", "next", "redirect" };
+	/* The slots of nk_progs.bpf.c's counters map, in order. */
+	static const char * const names[] = {
+		"pass", "drop", "next", "redirect",
+		"fc_redirect", "fc_pass", "fc_mark", "tc", "tc_v2", "tc_mark",
+		"fn_peer", "fn_pass",
+	};
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), n;
+	__u64 v[64];
 	char path[512];
 	int fd;
 
@@ -248,14 +280,88 @@ static int cmd_counters(int argc, char **argv)
 		return fail("usage: counters DIR", EINVAL);
 	snprintf(path, sizeof(path), "%s/counters", argv[0]);
 	fd = obj_get(path);
-	printf("{");
-	for (__u32 k = 0; k < 4; k++) {
-		__u64 v = 0;
-
-		bpf_map_lookup_elem(fd, &k, &v);
-		printf("%s\"%s\": %llu", k ? ", " : "", names[k], (unsigned long long)v);
+	if (bpf_map_get_info_by_fd(fd, &info, &len))
+		return fail("map info", errno);
+	n = info.max_entries;
+	if (info.key_size != sizeof(__u32) || info.value_size != sizeof(__u64) ||
+	    n > sizeof(v) / sizeof(v[0]) || n > sizeof(names) / sizeof(names[0])) {
+		fprintf(stderr, "%s: not the counters map of nk_progs.bpf.o\n", path);
+		return fail("counters", EINVAL);
 	}
+	for (__u32 k = 0; k < n; k++) {
+		if (bpf_map_lookup_elem(fd, &k, &v[k])) {
+			int err = errno;
+
+			snprintf(path + strlen(path), sizeof(path) - strlen(path), "[%u]", k);
+			return fail(path, err);
+		}
+	}
+	printf("{");
+	for (__u32 k = 0; k < n; k++)
+		printf("%s\"%s\": %llu", k ? ", " : "", names[k], (unsigned long long)v[k]);
 	printf("}\n");
+	return 0;
+}
+
+/* Lays out the comma-separated fields of S into BUF; returns its length or -1. */
+static int parse_fields(const char *s, unsigned char *buf, int size)
+{
+	char *dup = strdup(s), *save, *f;
+	unsigned int m[6];
+	int n = 0, w;
+
+	for (f = strtok_r(dup, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		struct in_addr a;
+		char *end;
+		__u32 u;
+
+		if (inet_pton(AF_INET, f, &a) == 1) {
+			w = 4;
+			if (n + w <= size)
+				memcpy(buf + n, &a, w);
+		} else if (sscanf(f, "%x:%x:%x:%x:%x:%x%n", &m[0], &m[1], &m[2], &m[3],
+				  &m[4], &m[5], &w) == 6 && !f[w]) {
+			w = 6;
+			for (int i = 0; i < 6 && n + i < size; i++)
+				buf[n + i] = m[i];
+		} else {
+			u = strtoul(f, &end, 0);
+			if (!*f || *end) {
+				fprintf(stderr, "bad field %s\n", f);
+				n = -1;
+				break;
+			}
+			w = 4;
+			if (n + w <= size)
+				memcpy(buf + n, &u, w);
+		}
+		n += w;
+	}
+	free(dup);
+	return n;
+}
+
+static int cmd_map_update(int argc, char **argv)
+{
+	struct bpf_map_info info = {};
+	unsigned char key[64], val[64];
+	__u32 len = sizeof(info);
+	int fd;
+
+	if (argc < 3)
+		return fail("usage: map-update PIN KEY VALUE", EINVAL);
+	fd = obj_get(argv[0]);
+	if (bpf_map_get_info_by_fd(fd, &info, &len))
+		return fail("map info", errno);
+	if (info.key_size > sizeof(key) || info.value_size > sizeof(val) ||
+	    parse_fields(argv[1], key, sizeof(key)) != (int)info.key_size ||
+	    parse_fields(argv[2], val, sizeof(val)) != (int)info.value_size) {
+		fprintf(stderr, "key and value must be %u and %u bytes\n",
+			info.key_size, info.value_size);
+		return fail("map-update", EINVAL);
+	}
+	if (bpf_map_update_elem(fd, key, val, BPF_ANY))
+		return fail("map-update", errno);
 	return 0;
 }
 
@@ -281,8 +387,11 @@ int main(int argc, char **argv)
 		return cmd_query(argc, argv);
 	if (!strcmp(c, "counters"))
 		return cmd_counters(argc, argv);
+	if (!strcmp(c, "map-update"))
+		return cmd_map_update(argc, argv);
 	fputs("usage: nk_bpf COMMAND ARGS...\n"
-	      "commands: load attach detach link link-update link-detach query counters\n",
+	      "commands: load attach detach link link-update link-detach query counters\n"
+	      "          map-update\n",
 	      stderr);
 	return 2;
 }

@@ -3,6 +3,8 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/stddef.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -12,6 +14,15 @@ enum {
 	CNT_DROP,
 	CNT_NEXT,
 	CNT_REDIRECT,
+	/* nk_cilium; IPv4 packets only. */
+	CNT_FC_REDIRECT,	/* cil_from_container: redirected to a pod */
+	CNT_FC_PASS,		/* cil_from_container: passed to the host */
+	CNT_FC_MARK,		/* cil_from_container: seen with skb->mark set */
+	CNT_TC,			/* cil_to_container */
+	CNT_TC_V2,		/* cil_to_container_v2 */
+	CNT_TC_MARK,		/* cil_to_container(_v2): seen with skb->mark set */
+	CNT_FN_PEER,		/* cil_from_netdev: bpf_redirect_peer to a pod */
+	CNT_FN_PASS,		/* cil_from_netdev: passed to the host */
 	CNT_MAX,
 };
 
@@ -75,6 +86,95 @@ int nk_drop_ipv4(struct __sk_buff *skb)
 	if (skb->protocol == __bpf_constant_htons(ETH_P_IP))
 		return count(CNT_DROP, NETKIT_DROP);
 	return NETKIT_PASS;
+}
+
+/*
+ * A Cilium-like pod datapath (nk_cilium, demo): endpoints maps a pod's IPv4
+ * address to its host-side netkit (the primary) and the MACs to write in L2
+ * mode (all zero in L3 mode, as the netkit's own addresses are).
+ */
+struct endpoint {
+	__u32 ifindex;
+	__u8 mac[ETH_ALEN];		/* the pod's netkit (peer) */
+	__u8 node_mac[ETH_ALEN];	/* the host-side netkit (primary) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);		/* IPv4 address, network order */
+	__type(value, struct endpoint);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} endpoints SEC(".maps");
+
+/* Frames on netkit and veth carry an Ethernet header in both netkit modes. */
+static __always_inline struct endpoint *ipv4_endpoint(struct __sk_buff *skb)
+{
+	__u32 daddr;
+
+	if (skb->protocol != __bpf_constant_htons(ETH_P_IP) ||
+	    bpf_skb_load_bytes(skb, ETH_HLEN + offsetof(struct iphdr, daddr), &daddr, 4))
+		return NULL;
+	return bpf_map_lookup_elem(&endpoints, &daddr);
+}
+
+/* Pod egress (peer): to another pod by bpf_redirect, anything else to the host. */
+SEC("netkit/peer")
+int cil_from_container(struct __sk_buff *skb)
+{
+	struct endpoint *ep;
+
+	if (skb->protocol != __bpf_constant_htons(ETH_P_IP))
+		return NETKIT_PASS;
+	if (skb->mark)
+		count(CNT_FC_MARK, 0);
+	ep = ipv4_endpoint(skb);
+	if (!ep)
+		return count(CNT_FC_PASS, NETKIT_PASS);
+	if (bpf_skb_store_bytes(skb, 0, ep->mac, ETH_ALEN, 0) ||
+	    bpf_skb_store_bytes(skb, ETH_ALEN, ep->node_mac, ETH_ALEN, 0))
+		return count(CNT_DROP, NETKIT_DROP);
+	count(CNT_FC_REDIRECT, 0);
+	return bpf_redirect(ep->ifindex, 0);
+}
+
+static __always_inline int to_container(struct __sk_buff *skb, __u32 key)
+{
+	if (skb->protocol == __bpf_constant_htons(ETH_P_IP)) {
+		if (skb->mark)
+			count(CNT_TC_MARK, 0);
+		count(key, 0);
+	}
+	return NETKIT_PASS;
+}
+
+/* Pod ingress (primary). */
+SEC("netkit/primary")
+int cil_to_container(struct __sk_buff *skb)
+{
+	return to_container(skb, CNT_TC);
+}
+
+/* The same, counted apart: shows a link update took effect. */
+SEC("netkit/primary")
+int cil_to_container_v2(struct __sk_buff *skb)
+{
+	return to_container(skb, CNT_TC_V2);
+}
+
+/* Host uplink ingress (tcx): into a pod by bpf_redirect_peer. */
+SEC("tcx/ingress")
+int cil_from_netdev(struct __sk_buff *skb)
+{
+	struct endpoint *ep;
+
+	if (skb->protocol != __bpf_constant_htons(ETH_P_IP))
+		return TCX_PASS;
+	ep = ipv4_endpoint(skb);
+	if (!ep)
+		return count(CNT_FN_PASS, TCX_PASS);
+	count(CNT_FN_PEER, 0);
+	return bpf_redirect_peer(ep->ifindex, 0);
 }
 
 char __license[] SEC("license") = "GPL";
