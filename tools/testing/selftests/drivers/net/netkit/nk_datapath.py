@@ -6,22 +6,28 @@ and L3, default policies, stats, scrubbing across namespaces, mprog
 attach/detach/query ordering and errnos, bpf_link create/update/detach,
 fdinfo and link info, program verdicts (pass, drop, next, redirect)."""
 
+import contextlib
 import errno
 import json
 import os
 import re
+import socket
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 # pylint: disable=wrong-import-position
 from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_ge,
-                        ksft_true, KsftSkipEx, NetNS, Netlink, RtnlFamily, cmd,
-                        defer, ip)
+                        ksft_true, ksft_busy_wait, KsftSkipEx, NetNS,
+                        NetNSEnter, Netlink, RtnlFamily, cmd, defer, ip)
 
 TOOLS = Path(os.environ.get("NK_TOOLS", "/nk/cache/nk-tools"))
 NK_BPF = TOOLS / "nk_bpf"
 PIN = Path("/sys/fs/bpf/nk_test")
+# Payload prefix of the datagrams udp_send() sends, to find them in a capture.
+MARK = b"nk-selftest-udp-"
+ETH_P_ALL = 0x0003
 
 
 def nk_bpf(args, fail=True):
@@ -59,13 +65,21 @@ def prog_id(name):
     return json.loads(out)["id"]
 
 
+def no_ipv6(dev, ns=None):
+    """No IPv6 on dev: no router solicitations or MLD reports to count."""
+    cmd(f"sysctl -qw net.ipv6.conf.{dev}.disable_ipv6=1", ns=ns)
+
+
 def pod(mode="l3", args="", peer_args=""):
-    """A netkit pair: nk0 in the host, nk1 in a new namespace, addressed."""
+    """A netkit pair: nk0 in the host, nk1 in a new namespace, addressed,
+    IPv4 only (so the counters see only the tests' own packets)."""
     ns = NetNS()
     defer(ns.__del__)
     ip(f"link add nk0 type netkit mode {mode} {args} peer name nk1 {peer_args}")
     defer(cmd, "ip link del nk0", fail=False)
     ip(f"link set nk1 netns {ns.name}")
+    no_ipv6("nk0")
+    no_ipv6("nk1", ns)
     ip("addr add 10.11.0.1/24 dev nk0")
     ip("link set nk0 up")
     ip("addr add 10.11.0.2/24 dev nk1", ns=ns)
@@ -84,6 +98,71 @@ def stats(dev, ns=None):
     return ip(f"-s link show dev {dev}", json=True, ns=ns)[0]["stats64"]
 
 
+def operstate(dev, ns=None):
+    return ip(f"link show dev {dev}", json=True, ns=ns)[0]["operstate"]
+
+
+def snap(dev, ns=None):
+    """The counters of dev the cases compare: packets, bytes, tx_dropped."""
+    s = stats(dev, ns)
+    return {"tx": s["tx"]["packets"], "tx_bytes": s["tx"]["bytes"],
+            "rx": s["rx"]["packets"], "rx_bytes": s["rx"]["bytes"],
+            "tx_dropped": s["tx"]["dropped"]}
+
+
+def delta(before, dev, ns=None):
+    after = snap(dev, ns)
+    return {k: after[k] - before[k] for k in after}
+
+
+def udp_send(n, ns=None):
+    """Sends n UDP datagrams (payload MARK + i) across the pair: from the
+    host to 10.11.0.2, or from ns to 10.11.0.1. A send the device drops may
+    fail locally (ENOBUFS); each datagram is sent once."""
+    ctx = NetNSEnter(str(ns)) if ns else contextlib.nullcontext()
+    dst = "10.11.0.1" if ns else "10.11.0.2"
+    with ctx, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for i in range(n):
+            try:
+                s.sendto(MARK + bytes([i]), (dst, 9))
+            except OSError:
+                pass
+
+
+class Capture:
+    """Counts the frames carrying MARK that dev (in ns) receives."""
+
+    def __init__(self, dev, ns):
+        with NetNSEnter(str(ns)) if ns else contextlib.nullcontext():
+            self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                                      socket.htons(ETH_P_ALL))
+            self.sock.bind((dev, ETH_P_ALL))
+        self.sock.setblocking(False)
+        self.seen = 0
+        defer(self.sock.close)
+
+    def _drain(self):
+        while True:
+            try:
+                frame, addr = self.sock.recvfrom(65535)
+            except BlockingIOError:
+                return
+            if addr[2] != socket.PACKET_OUTGOING and MARK in frame:
+                self.seen += 1
+
+    def count(self, want, deadline=2):
+        """Frames seen so far: waits up to deadline s for want of them,
+        then 0.2 s more for any beyond."""
+        end = time.monotonic() + deadline
+        self._drain()
+        while self.seen < want and time.monotonic() < end:
+            time.sleep(0.01)
+            self._drain()
+        time.sleep(0.2)
+        self._drain()
+        return self.seen
+
+
 def test_forward_l3() -> None:
     ns = pod("l3")
     ksft_true(ping())
@@ -97,30 +176,67 @@ def test_forward_l2() -> None:
 
 
 def test_stats() -> None:
+    """Three pings from the host: nk0 counts exactly 3 packets and 294
+    bytes (98-byte frames) sent and received, nk1 the same the other way,
+    no drops."""
     ns = pod()
-    before_tx, before_rx = stats("nk0")["tx"]["packets"], stats("nk1", ns)["rx"]["packets"]
+    b0, b1 = snap("nk0"), snap("nk1", ns)
     ksft_true(ping(count=3))
-    ksft_ge(stats("nk0")["tx"]["packets"] - before_tx, 3)
-    ksft_ge(stats("nk1", ns)["rx"]["packets"] - before_rx, 3)
+    d0, d1 = delta(b0, "nk0"), delta(b1, "nk1", ns)
+    ksft_eq(d0, {"tx": 3, "tx_bytes": 3 * 98, "rx": 3, "rx_bytes": 3 * 98,
+                 "tx_dropped": 0})
+    ksft_eq(d1, d0)
 
 
 def test_blackhole_policy() -> None:
+    """Primary blackhole: 5 datagrams from the host raise nk0's tx_dropped
+    by exactly 5, nk0 sends nothing and nk1 receives nothing; ping fails.
+    Forward again: ping works. Peer blackhole: 5 datagrams from the pod raise
+    nk1's tx_dropped by 5 and nk0 receives nothing; host pings get no
+    reply. Peer forward again: ping works."""
     ns = pod(args="blackhole")
-    dropped = stats("nk0")["tx"]["dropped"]
+    b0, b1 = snap("nk0"), snap("nk1", ns)
+    udp_send(5)
+    d0, d1 = delta(b0, "nk0"), delta(b1, "nk1", ns)
+    ksft_eq(d0["tx_dropped"], 5)
+    ksft_eq(d0["tx"], 0)
+    ksft_eq(d1["rx"], 0)
     ksft_true(not ping())
-    ksft_ge(stats("nk0")["tx"]["dropped"] - dropped, 2)
     ip("link set nk0 type netkit forward")
     ksft_true(ping())
     ip("link set nk0 type netkit peer blackhole")
+    b0, b1 = snap("nk0"), snap("nk1", ns)
+    udp_send(5, ns)
+    d0, d1 = delta(b0, "nk0"), delta(b1, "nk1", ns)
+    ksft_eq(d1["tx_dropped"], 5)
+    ksft_eq(d1["tx"], 0)
+    ksft_eq(d0["rx"], 0)
+    ksft_eq(d0["tx_dropped"], 0)
     ksft_true(not ping())
     ip("link set nk0 type netkit peer forward")
     ksft_true(ping())
 
 
 def test_peer_down_drops() -> None:
+    """Setting nk1 down takes nk0's carrier (NO-CARRIER, operstate DOWN:
+    its iflink is in another namespace): 5 datagrams from the host are not
+    sent by nk0 (tx +0) but counted in its tx_dropped (+5), and nk1
+    receives none; ping fails. nk1 up again: nk0's operstate is UP and ping works."""
     ns = pod()
     ip("link set nk1 down", ns=ns)
+    ksft_busy_wait(lambda: operstate("nk0") != "UP", deadline=5)
+    ksft_eq(operstate("nk0"), "DOWN")
+    ksft_true("NO-CARRIER" in ip("link show nk0", json=True)[0]["flags"])
+    b0, b1 = snap("nk0"), snap("nk1", ns)
+    udp_send(5)
+    d0, d1 = delta(b0, "nk0"), delta(b1, "nk1", ns)
+    ksft_eq(d0["tx"], 0)
+    ksft_eq(d0["tx_dropped"], 5)
+    ksft_eq(d1["rx"], 0)
     ksft_true(not ping())
+    ip("link set nk1 up", ns=ns)
+    ksft_busy_wait(lambda: operstate("nk0") == "UP", deadline=5)
+    ksft_true(ping())
 
 
 def test_prog_attach_errors() -> None:
@@ -150,6 +266,11 @@ def test_single_attach_refused() -> None:
 
 
 def test_mprog_order() -> None:
+    """mprog attach with before/after, EEXIST for a program attached twice,
+    replace with the right revision (revision + 1), query order; pings pass
+    through next, count_ipv4 (and never reach drop); with next and drop
+    only, ping fails and 5 datagrams are counted by nk_drop and in nk0's
+    tx_dropped (5 each), none sent; all detached: ping works."""
     _ = pod()
     load()
     ids = {n: prog_id(n) for n in ("nk_pass", "nk_next", "nk_count_ipv4", "nk_drop")}
@@ -172,7 +293,14 @@ def test_mprog_order() -> None:
     ksft_eq(c["drop"], 0)
     nk_bpf(f"detach nk0 primary {PIN}/nk_count_ipv4")
     ksft_true(not ping())
-    ksft_ge(counters()["drop"], 2)
+    # next, then drop: each datagram is dropped by nk_drop, counted in
+    # nk0's tx_dropped.
+    drops, b0 = counters()["drop"], snap("nk0")
+    udp_send(5)
+    d0 = delta(b0, "nk0")
+    ksft_eq(counters()["drop"] - drops, 5)
+    ksft_eq(d0["tx_dropped"], 5)
+    ksft_eq(d0["tx"], 0)
     nk_bpf(f"detach nk0 primary {PIN}/nk_next")
     nk_bpf(f"detach nk0 primary {PIN}/nk_drop")
     ksft_eq(query("nk0", "primary")["prog_ids"], [])
@@ -180,19 +308,38 @@ def test_mprog_order() -> None:
 
 
 def test_peer_attach() -> None:
+    """A program attached through nk0 for the peer side shows in the peer
+    query only and runs on nk1's transmit: nk_drop_ipv4 makes both pings
+    fail and drops 5 datagrams from the pod (its counter and nk1's
+    tx_dropped +5, nk0 receives none); detached, ping works."""
     ns = pod()
     load()
     nk_bpf(f"attach nk0 peer {PIN}/nk_drop_ipv4")
     ksft_eq(query("nk0", "peer")["prog_ids"], [prog_id("nk_drop_ipv4")])
     ksft_eq(query("nk0", "primary")["prog_ids"], [])
-    # Runs on the pod's transmit: pings from the host get no reply.
+    # Runs on the pod's transmit: pings from the host get no reply, and
+    # each datagram from the pod is dropped on nk1.
     ksft_true(not ping())
     ksft_true(not ping(ns))
+    drops, b0, b1 = counters()["drop"], snap("nk0"), snap("nk1", ns)
+    udp_send(5, ns)
+    d0, d1 = delta(b0, "nk0"), delta(b1, "nk1", ns)
+    ksft_eq(counters()["drop"] - drops, 5)
+    ksft_eq(d1["tx_dropped"], 5)
+    ksft_eq(d1["tx"], 0)
+    ksft_eq(d0["rx"], 0)
     nk_bpf(f"detach nk0 peer {PIN}/nk_drop_ipv4")
     ksft_true(ping())
 
 
 def test_links() -> None:
+    """bpf_link on both sides: link ids in query, programs run (pass counted
+    for both directions), bpftool shows one netkit link per side with the
+    right ifindex, EBUSY detaching a link's program, link-update to
+    nk_drop_ipv4 makes ping fail and drops 5 datagrams from the pod (its
+    counter and nk1's tx_dropped +5), link-detach restores ping, ENOLINK
+    updating a detached link, and deleting the device leaves the primary
+    link with ifindex 0."""
     ns = pod()
     load()
     nk_bpf(f"link nk0 peer {PIN}/nk_count_ipv4 {PIN}/l_peer")
@@ -216,6 +363,10 @@ def test_links() -> None:
     # Update in place, then detach.
     nk_bpf(f"link-update {PIN}/l_peer {PIN}/nk_drop_ipv4")
     ksft_true(not ping())
+    drops, b1 = counters()["drop"], snap("nk1", ns)
+    udp_send(5, ns)
+    ksft_eq(counters()["drop"] - drops, 5)
+    ksft_eq(delta(b1, "nk1", ns)["tx_dropped"], 5)
     nk_bpf(f"link-detach {PIN}/l_peer")
     ksft_true(ping())
     ksft_eq(nk_err(f"link-update {PIN}/l_peer {PIN}/nk_pass"), errno.ENOLINK)
@@ -227,20 +378,37 @@ def test_links() -> None:
 
 
 def test_redirect() -> None:
+    """nk_redirect on nk0's primary side redirects to the egress of nk2, a
+    second pair's primary in the peer's namespace (the program runs with the
+    skb already on nk1, so the ifindex is looked up there). 5 datagrams from
+    the host: the program counts 5, nk0 counts 5 sent and no drop, nk1
+    receives none, nk2 sends 5 and nk3 receives 5, all 5 seen on nk3."""
     ns = pod()
-    ip("link add nk2 type netkit peer name nk3")
-    defer(cmd, "ip link del nk2", fail=False)
-    ip("link set nk2 up")
-    ip("link set nk3 up")
-    idx = ip("link show nk3", json=True)[0]["ifindex"]
+    tns = ns  # the target pair's namespace
+    ip("link add nk2 type netkit peer name nk3", ns=tns)
+    defer(cmd, "ip link del nk2", ns=tns, fail=False)
+    no_ipv6("nk2", tns)
+    no_ipv6("nk3", tns)
+    ip("link set nk2 up", ns=tns)
+    ip("link set nk3 up", ns=tns)
+    idx = ip("link show nk2", json=True, ns=tns)[0]["ifindex"]
     load(redirect_ifindex=idx)
     nk_bpf(f"attach nk0 primary {PIN}/nk_redirect")
-    tx0, rx1 = stats("nk0")["tx"]["packets"], stats("nk1", ns)["rx"]["packets"]
-    ksft_true(not ping())
-    ksft_ge(counters()["redirect"], 2)
-    # Redirected packets count as sent by nk0 and never reach the peer.
-    ksft_ge(stats("nk0")["tx"]["packets"] - tx0, 2)
-    ksft_eq(stats("nk1", ns)["rx"]["packets"], rx1)
+    cap = Capture("nk3", tns)
+    b0, b1 = snap("nk0"), snap("nk1", ns)
+    b2, b3 = snap("nk2", tns), snap("nk3", tns)
+    udp_send(5)
+    ksft_eq(cap.count(5), 5)
+    ksft_eq(counters()["redirect"], 5)
+    d0 = delta(b0, "nk0")
+    ksft_eq(d0["tx"], 5)
+    ksft_eq(d0["tx_dropped"], 0)
+    ksft_eq(delta(b1, "nk1", ns)["rx"], 0)
+    d2, d3 = delta(b2, "nk2", tns), delta(b3, "nk3", tns)
+    ksft_eq(d2["tx"], 5)
+    ksft_eq(d2["tx_dropped"], 0)
+    ksft_eq(d3["rx"], 5)
+    ksft_eq(d3["rx_bytes"], d0["tx_bytes"])
 
 
 def main() -> None:
