@@ -12,8 +12,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 # pylint: disable=wrong-import-position
 from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_in,
-                        ksft_raises, ksft_true, ksft_busy_wait, NetNS, NetNSEnter, NlError, Netlink,
-                        RtnlFamily, cmd, defer, ip)
+                        ksft_raises, ksft_true, ksft_busy_wait, EthtoolFamily, NetNS,
+                        NetNSEnter, NlError, Netlink, RtnlFamily, cmd, defer, ip)
 
 CREATE = [Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL]
 
@@ -225,6 +225,10 @@ def test_changelink_single() -> None:
 
 
 def test_queue_limits() -> None:
+    """1024 rx queues per side are accepted; 1025 rx queues (either side)
+    and 2 tx queues are refused with EOPNOTSUPP; ethtool -L and -l are
+    refused with EOPNOTSUPP (no channel ops), exit status 1 and exactly
+    "netlink error: Operation not supported"."""
     ip("link add nkq numrxqueues 1024 type netkit peer name nkqp numrxqueues 1024")
     defer(cmd, "ip link del nkq", fail=False)
     ksft_eq(link("nkq")["num_rx_queues"], 1024)
@@ -235,9 +239,16 @@ def test_queue_limits() -> None:
         cmd("ip link del nkz", fail=False)
         ksft_ne(r.ret, 0, comment=spec)
         ksft_in("Operation not supported", r.stderr, comment=spec)
-    # ethtool -L cannot change the rx queue count.
-    r = cmd("ethtool -L nkq rx 2", fail=False)
-    ksft_ne(r.ret, 0)
+    # ethtool -L cannot change the rx queue count, nor -l show it.
+    for args in ("-L nkq rx 2", "-L nkq combined 2", "-l nkq"):
+        r = cmd(f"ethtool {args}", fail=False)
+        ksft_eq(r.ret, 1, comment=args)
+        ksft_eq(r.stderr, "netlink error: Operation not supported\n", comment=args)
+    for op, req in (("channels_get", {"header": {"dev-name": "nkq"}}),
+                    ("channels_set", {"header": {"dev-name": "nkq"}, "rx-count": 2})):
+        with ksft_raises(NlError) as e:
+            getattr(EthtoolFamily(), op)(req)
+        ksft_eq(e.exception.nl_msg.error, -errno.EOPNOTSUPP, comment=op)
 
 
 def test_carrier() -> None:
