@@ -49,6 +49,42 @@ show "$TOOLS/nk_bpf" link-detach $PIN/peer_link
 show ping -c 1 -W 2 10.10.0.2
 show ip -s link show nk0
 
+step "a pod the way Cilium makes one: host side forward + scrub none, pod side blackhole + scrub default"
+show ip link add lxc0 txqueuelen 1000 type netkit mode l3 forward scrub none \
+	peer blackhole scrub default name tmp0 txqueuelen 1000
+show ip -d link show lxc0
+show ip link set tmp0 netns pod
+ip -n pod link set tmp0 name eth0
+ip -n pod link set eth0 up
+ip -n pod addr add 10.20.0.2/32 dev eth0
+ip -n pod route add 10.20.0.1 dev eth0 scope link
+ip link set lxc0 up
+ip addr add 10.20.0.1/32 dev lxc0
+ip route add 10.20.0.2/32 dev lxc0
+echo "pod eth0 10.20.0.2 <-> host lxc0 10.20.0.1; no program yet, so the pod's egress is blackholed:"
+if ip netns exec pod ping -c 2 -W 1 10.20.0.1 >/dev/null; then
+	echo "ping passed a blackhole peer"
+	exit 1
+fi
+show ip -n pod -s link show eth0
+step "Cilium-like programs as bpf_links at the tail (BPF_F_AFTER), pinned in bpffs"
+mkdir -p $PIN/cil
+show "$TOOLS/nk_bpf" load "$TOOLS/nk_progs.bpf.o" $PIN/cil 0 $PIN/cil
+show "$TOOLS/nk_bpf" link lxc0 peer $PIN/cil/cil_from_container $PIN/cil/from_container last
+show "$TOOLS/nk_bpf" link lxc0 primary $PIN/cil/cil_to_container $PIN/cil/to_container last
+show ip netns exec pod ping -c 2 -W 2 10.20.0.1
+printf 'counters (fc_pass: pod to host, tc: host to pod): '
+"$TOOLS/nk_bpf" counters $PIN/cil
+show "$TOOLS/nk_bpf" link-update $PIN/cil/to_container $PIN/cil/cil_to_container_v2
+show ip netns exec pod ping -c 1 -W 2 10.20.0.1
+printf 'counters (tc_v2 now): '
+"$TOOLS/nk_bpf" counters $PIN/cil
+step "delete the device with the links still pinned: the links are defunct"
+show ip link del lxc0
+show "$TOOLS/nk_bpf" link-update $PIN/cil/to_container $PIN/cil/cil_to_container || true
+rm -rf $PIN/cil
+echo "(host to pod by bpf_redirect_peer, pod to pod, TCP and UDP: the nk_cilium selftest)"
+
 step "lease a real rx queue: netdevsim with 4 rx queues"
 echo "1 1 4" >/sys/bus/netdevsim/new_device
 udevadm settle
