@@ -164,7 +164,9 @@ nk_umounts() {
 	done
 }
 
+# The chroot with its mounts (made if missing, undone when the command ends).
 nk_chroot() {
+	nk_mounts
 	chroot "$NK_ROOTFS" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		LANG=C.UTF-8 "$@"
