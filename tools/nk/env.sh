@@ -37,7 +37,7 @@ if [ ! -x "$NK_ROOTFS/usr/bin/apt-get" ]; then
 			sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap'
 	fi
 	nk_umounts
-	rm -rf "$NK_ROOTFS"
+	rm -rf --one-file-system "$NK_ROOTFS"
 	nk_run "env: debootstrap trixie" "$NK_LOGS/env-debootstrap.log" \
 		debootstrap --variant=minbase --include=ca-certificates trixie "$NK_ROOTFS" "$MIRROR"
 fi
