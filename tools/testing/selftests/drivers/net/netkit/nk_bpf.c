@@ -33,6 +33,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static int fail(const char *what, int err)
 {
 	err = err < 0 ? -err : err;
@@ -284,7 +286,7 @@ static int cmd_counters(int argc, char **argv)
 		return fail("map info", errno);
 	n = info.max_entries;
 	if (info.key_size != sizeof(__u32) || info.value_size != sizeof(__u64) ||
-	    n > sizeof(v) / sizeof(v[0]) || n > sizeof(names) / sizeof(names[0])) {
+	    n > ARRAY_SIZE(v) || n > ARRAY_SIZE(names)) {
 		fprintf(stderr, "%s: not the counters map of nk_progs.bpf.o\n", path);
 		return fail("counters", EINVAL);
 	}
