@@ -77,7 +77,7 @@ check_dmesg() {
 declare -A MIN_CASES=(
 	[kunit]=7 [nk_qlease]=45 [link_netns]=4 [tc_netkit]=7
 	[nk_datapath]=11 [nk_lease]=8 [nk_netlink]=20
-	[go_netlink]=2 [go_rtnetlink]=1
+	[go_netlink]=2 [go_rtnetlink]=1 [clients]=4 [nk_cilium]=16
 )
 
 # suite_fail SUITE CHECK WHY: a result for the suite as a whole.
@@ -306,7 +306,7 @@ ktap_suite go_netlink "$NK_REPO/tools/nk/guest/clients.sh" go_netlink
 ktap_suite go_rtnetlink "$NK_REPO/tools/nk/guest/clients.sh" go_rtnetlink
 # Our own suites: those MIN_CASES expects (a missing one fails) and any
 # other *.py there (one without a MIN_CASES entry fails `SUITE.count`).
-for s in $( (printf '%s\n' nk_datapath nk_lease nk_netlink
+for s in $( (printf '%s\n' nk_cilium nk_datapath nk_lease nk_netlink clients
 	for t in "$OWN"/*.py; do [ -e "$t" ] && basename "$t" .py; done) | sort -u); do
 	ksft_py "$s" "$OWN" "$s.py"
 done
