@@ -3,8 +3,9 @@
 """Aggregate `make bench` runs: bench-report.py DIR.
 
 DIR holds one <impl>-<mode>/bench.txt per booted kernel and clock mode, each
-line "workload target value". Prints a markdown table, writes DIR/bench.json
-and prints its path as the last line.
+line "workload target value", the qemu settings of each boot in
+<impl>-<mode>/run<N>/vm.json and the run's parameters in meta.txt. Prints a
+markdown table, writes DIR/bench.json and prints its path as the last line.
 """
 import json
 import statistics
@@ -30,6 +31,12 @@ def main():
             key = impl if target == "netkit" else target
             scale = WORKLOADS[w][2]
             samples.setdefault((w, mode), {}).setdefault(key, []).append(float(value) * scale)
+
+    meta = dict(line.split("=", 1) for line in (out / "meta.txt").read_text().splitlines())
+    boots = []
+    for vm in sorted(out.glob("*-*/run*/vm.json")):
+        impl, mode = vm.parent.parent.name.split("-", 1)
+        boots.append({"impl": impl, "mode": mode, "run": vm.parent.name, **json.loads(vm.read_text())})
 
     workloads = []
     for (w, mode), res in sorted(samples.items(), key=lambda x: (x[0][1] != "wall", x[0][0])):
@@ -57,7 +64,7 @@ def main():
         print(f"| {e['name']} | {e['mode']} | {e['unit']} | {cell(r.get('c'))} | {cell(r.get('rust'))}"
               f" | {ratio} | {cell(r.get('veth'))} | {cell(r.get('loopback'))} |")
     path = out / "bench.json"
-    path.write_text(json.dumps({"workloads": workloads}, indent=2) + "\n")
+    path.write_text(json.dumps({"meta": meta, "boots": boots, "workloads": workloads}, indent=2) + "\n")
     print(path)
 
 

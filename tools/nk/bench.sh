@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench [IMPL=c|rust|both]: pktgen, TCP_RR and TCP_STREAM over netkit
 # (and veth, loopback as references) in the VM, wall clock and qemu -icount.
-# Prints a markdown table; the last line is the path of the JSON result.
+# Prints a markdown table; the last line is the path of the JSON result,
+# which also records the git revision, the bzImage hashes, the accelerator,
+# -smp, the clock mode and these parameters:
 #   NK_BENCH_MODES  "wall icount" (default) or one of them
+#   NK_BENCH_RUNS   boots per kernel and mode (default 5)
+#   NK_BENCH_SECS   netperf seconds per test (guest time; default 3)
+#   NK_BENCH_PKTS   pktgen frames per run (default 300000)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +24,19 @@ for i in $impls; do IMPL=$i "$NK_REPO/tools/nk/kernel.sh"; done
 out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 runs=${NK_BENCH_RUNS:-5}
+export NK_BENCH_SECS=${NK_BENCH_SECS:-3} NK_BENCH_PKTS=${NK_BENCH_PKTS:-300000}
+{
+	echo "revision=$(git -C "$NK_REPO" rev-parse HEAD)"
+	echo "dirty=$(git -C "$NK_REPO" status --porcelain | wc -l)"
+	for i in $impls; do
+		IMPL=$i nk_kernel_vars
+		echo "bzimage_$i=$(sha256sum "$NK_BZIMAGE" | cut -d' ' -f1)"
+	done
+	echo "modes=$modes"
+	echo "runs=$runs"
+	echo "secs=$NK_BENCH_SECS"
+	echo "pkts=$NK_BENCH_PKTS"
+} >"$out/meta.txt"
 # Kernels alternate run by run (one boot per run), so slow drifts of the host
 # hit both alike. veth and loopback are measured on the first kernel only.
 for r in $(seq "$runs"); do

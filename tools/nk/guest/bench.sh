@@ -35,6 +35,7 @@ setup() {
 		ip -n a link set d0 up
 		ip -n b link set d1 up
 		SRV=b
+		PEER=d1
 		;;
 	loopback)
 		ip -n a addr add 10.77.0.2/32 dev lo
@@ -52,17 +53,41 @@ teardown() {
 	ip -all netns delete
 }
 
-netperf_run() { # TEST
-	ip netns exec a netperf -4 -H 10.77.0.2 -t "$1" -l "$SECS" -P 0 -- -o THROUGHPUT 2>/dev/null |
-		tail -n 1 | tr -d ' '
+die() {
+	echo "bench: $*" >&2
+	exit 1
 }
 
-# pktgen from namespace a into d0 (lo for loopback): 64-byte UDP frames to
-# the peer. The L3 netkit peer drops them early in ip_rcv (pktgen builds an
-# Ethernet frame), so netkit runs measure the xmit path, not the stack.
+# number WHAT VALUE: VALUE if it is a number, else the run fails.
+number() {
+	[[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$1: no measurement (got '$2')"
+	echo "$2"
+}
+
+netperf_run() { # TEST
+	local v
+	v=$(ip netns exec a netperf -4 -H 10.77.0.2 -t "$1" -l "$SECS" -P 0 -- -o THROUGHPUT 2>&1 |
+		tail -n 1 | tr -d ' ')
+	number "netperf $1 on $T" "$v"
+}
+
+# udp_noports NS: UDP datagrams NS received for a port nobody listens on.
+udp_noports() {
+	ip netns exec "$1" awk '/^Udp:/ {
+		if (!c) { for (i = 2; i <= NF; i++) if ($i == "NoPorts") c = i; next }
+		print $c
+	}' /proc/net/snmp
+}
+
+# pktgen from namespace a into d0: 64-byte UDP frames to
+# port 9 of the peer, addressed to the peer's MAC, so every target delivers
+# each frame to UDP (no socket: NoPorts, rate-limited ICMP). The peer must
+# count every frame sent, or the run fails.
 pktgen_run() { # DEV
-	local dev=$1 pg=/proc/net/pktgen
-	ip netns exec a sh -c "
+	local dev=$1 pg=/proc/net/pktgen mac before after v
+	mac=$(ip -n "$SRV" -j link show "$PEER" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
+	before=$(udp_noports "$SRV")
+	v=$(ip netns exec a sh -c "
 		echo rem_device_all >$pg/kpktgend_0
 		echo add_device $dev >$pg/kpktgend_0
 		echo 'count $PKTS' >$pg/$dev
@@ -70,25 +95,33 @@ pktgen_run() { # DEV
 		echo 'pkt_size 64' >$pg/$dev
 		echo 'delay 0' >$pg/$dev
 		echo 'dst 10.77.0.2' >$pg/$dev
+		echo 'dst_mac $mac' >$pg/$dev
 		echo 'udp_dst_min 9' >$pg/$dev
 		echo 'udp_dst_max 9' >$pg/$dev
 		echo start >$pg/pgctrl
 		sed -n 's/.* \([0-9]*\)pps.*/\1/p' $pg/$dev
 		echo rem_device_all >$pg/kpktgend_0
-	"
+	")
+	after=$(udp_noports "$SRV")
+	[ $((after - before)) -ge "$PKTS" ] ||
+		die "pktgen on $T: $PKTS frames sent, the peer's UDP counted $((after - before))"
+	number "pktgen on $T" "$v"
 }
 
 measure() { # TARGET
-	local t=$1 v
-	setup "$t"
-	local pdev=d0
-	[ "$t" = loopback ] && pdev=lo
-	v=$(pktgen_run $pdev)
-	echo "pktgen_xmit $t ${v:-0}" | tee -a "$OUT"
+	local v
+	T=$1
+	setup "$T"
+	# pktgen on lo: the frames never reach the UDP counters (NoPorts stays
+	# 0), so it is not the same work as the pairs'; not measured.
+	if [ "$T" != loopback ]; then
+		v=$(pktgen_run d0)
+		echo "pktgen_xmit $T $v" | tee -a "$OUT"
+	fi
 	v=$(netperf_run TCP_RR)
-	echo "tcp_rr $t ${v:-0}" | tee -a "$OUT"
+	echo "tcp_rr $T $v" | tee -a "$OUT"
 	v=$(netperf_run TCP_STREAM)
-	echo "tcp_stream $t ${v:-0}" | tee -a "$OUT"
+	echo "tcp_stream $T $v" | tee -a "$OUT"
 	teardown
 }
 
