@@ -112,7 +112,7 @@ tmo=(timeout --foreground -k 30 "$timeout")
 [ "$INTERACTIVE" = 1 ] && tmo=()
 nk_say "vm: booting $IMPL$NK_KSUF kernel, console log $log"
 # Terminal control sequences (SeaBIOS, getty) only reach a terminal.
-nocolor() { sed -u -E 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[c()][0-9A-Za-z]?//g; s/\r$//'; }
+nocolor() { sed -u -E 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\x1b[()][0-9A-Za-z]//g; s/\r$//'; }
 rc=0
 # shellcheck disable=SC2086
 "${tmo[@]}" chroot "$NK_ROOTFS" qemu-system-x86_64 $CPU -smp $SMP -m 4G -nographic -no-reboot \
