@@ -97,6 +97,17 @@ check_count() {
 	fi
 }
 
+# check_exit SUITE RC FAILED: the exit status agrees with the results
+# (0: all passed or skipped, 1: a case failed; 124/137: timeout).
+check_exit() {
+	case $2 in
+	0) [ "$3" = 0 ] || suite_fail "$1" exit "exit 0 but a case failed" ;;
+	1) [ "$3" = 1 ] || suite_fail "$1" exit "exit 1 but no case failed" ;;
+	124 | 137) suite_fail "$1" exit "timed out after ${SUITE_TIMEOUT}s" ;;
+	*) suite_fail "$1" exit "exit $2" ;;
+	esac
+}
+
 # parse_ktap SUITE OUT RC: turn the KTAP result lines of OUT (names already
 # "SUITE.case") into results, then check them against the plan line, the
 # exit status (0: all passed or skipped, 1: a case failed; 124: timeout) and
@@ -127,12 +138,7 @@ parse_ktap() {
 	elif [ "$seen" -lt "$plan" ]; then
 		suite_fail "$suite" plan "$seen of $plan planned cases reported, exit $rc"
 	fi
-	case $rc in
-	0) [ "$failed" = 0 ] || suite_fail "$suite" exit "exit 0 but a case failed" ;;
-	1) [ "$failed" = 1 ] || suite_fail "$suite" exit "exit 1 but no case failed" ;;
-	124 | 137) suite_fail "$suite" exit "timed out after ${SUITE_TIMEOUT}s" ;;
-	*) suite_fail "$suite" exit "exit $rc" ;;
-	esac
+	check_exit "$suite" "$rc" "$failed"
 	check_count "$suite" "$seen"
 }
 
@@ -215,12 +221,7 @@ tc_netkit() {
 			result FAIL "$suite.$name"
 		fi
 	done
-	case $rc in
-	0) [ "$failed" = 0 ] || suite_fail "$suite" exit "exit 0 but a test did not pass" ;;
-	1) [ "$failed" = 1 ] || suite_fail "$suite" exit "exit 1 but every test passed" ;;
-	124 | 137) suite_fail "$suite" exit "timed out after ${SUITE_TIMEOUT}s" ;;
-	*) suite_fail "$suite" exit "exit $rc" ;;
-	esac
+	check_exit "$suite" "$rc" "$failed"
 	check_count "$suite" "${#names[@]}"
 	check_dmesg "$suite"
 }
