@@ -5,6 +5,7 @@
 #   make check  [IMPL=rust|c] [T=pattern]       selftests in the VM
 #   make bench  [IMPL=c|rust|both]              benchmarks in the VM
 #   make fuzz   [IMPL=c|rust|both] [SEED=] [N=] differential netlink/BPF fuzzer
+#   make stress [IMPL=c|rust|both] [SECS=]      races: create/delete, attach, lease
 #   make lint                                   rustfmt, checkpatch, clippy
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
@@ -22,12 +23,12 @@ export NK_VM_CMD := $(value CMD)
 
 NK := tools/nk
 
-.PHONY: all env kernel vm shell check run bench fuzz lint clean help
+.PHONY: all env kernel vm shell check run bench fuzz stress lint clean help
 
 all: run
 
 help:
-	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -50,9 +51,12 @@ run:
 bench:
 	@$(NK)/bench.sh
 
-# IMPL defaults to both here, not to rust.
+# IMPL defaults to both for fuzz and stress, not to rust.
 fuzz:
 	@IMPL=$(if $(filter file,$(origin IMPL)),both,$(IMPL)) SEED=$(SEED) N=$(N) $(NK)/fuzz.sh
+
+stress:
+	@IMPL=$(if $(filter file,$(origin IMPL)),both,$(IMPL)) SECS=$(SECS) $(NK)/stress.sh
 
 lint:
 	@$(NK)/lint.sh

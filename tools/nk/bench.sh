@@ -9,6 +9,9 @@
 #   NK_BENCH_RUNS   boots per kernel and mode (default 5)
 #   NK_BENCH_SECS   netperf seconds per test (guest time; default 3)
 #   NK_BENCH_PKTS   pktgen frames per run (default 300000)
+#   NK_BENCH_SCALE  pair counts for the scale workloads, icount boots only
+#                   (default "1000"; "" for none)
+#   NK_BENCH_SINGLES  leased singles for the scale workloads (default 1000)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,11 +23,14 @@ esac
 modes=${NK_BENCH_MODES:-wall icount}
 
 for i in $impls; do IMPL=$i "$NK_REPO/tools/nk/kernel.sh"; done
+"$NK_REPO/tools/nk/tools.sh"
 
 out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 runs=${NK_BENCH_RUNS:-5}
 export NK_BENCH_SECS=${NK_BENCH_SECS:-3} NK_BENCH_PKTS=${NK_BENCH_PKTS:-300000}
+scale=${NK_BENCH_SCALE-1000} singles=${NK_BENCH_SINGLES:-1000}
+unset NK_BENCH_SCALE NK_BENCH_SINGLES
 {
 	echo "revision=$(git -C "$NK_REPO" rev-parse HEAD)"
 	echo "dirty=$(git -C "$NK_REPO" status --porcelain | wc -l)"
@@ -36,6 +42,8 @@ export NK_BENCH_SECS=${NK_BENCH_SECS:-3} NK_BENCH_PKTS=${NK_BENCH_PKTS:-300000}
 	echo "runs=$runs"
 	echo "secs=$NK_BENCH_SECS"
 	echo "pkts=$NK_BENCH_PKTS"
+	echo "scale=$scale"
+	echo "singles=$singles"
 } >"$out/meta.txt"
 # Kernels alternate run by run (one boot per run), so slow drifts of the host
 # hit both alike. veth and loopback are measured on the first kernel only.
@@ -45,12 +53,13 @@ for r in $(seq "$runs"); do
 			dir=$out/$i-$mode
 			mkdir -p "$dir/run$r"
 			nk_say "bench: run $r/$runs, $i kernel, $mode clock"
-			flag=
-			[ "$mode" = icount ] && flag=--icount
+			flag=() sc=()
+			# the scale workloads: instruction counts only
+			[ "$mode" = icount ] && flag=(--icount) sc=(NK_BENCH_SCALE="$scale" NK_BENCH_SINGLES="$singles")
 			others=0
 			[ "$i" = "${impls%% *}" ] && others=1
-			NK_RUN_DIR=$dir/run$r IMPL=$i NK_BENCH_OTHERS=$others NK_BENCH_RUNS=1 \
-				"$NK_REPO/tools/nk/vm.sh" $flag -- "$NK_REPO/tools/nk/guest/bench.sh" ||
+			env NK_RUN_DIR="$dir/run$r" IMPL="$i" NK_BENCH_OTHERS=$others NK_BENCH_RUNS=1 "${sc[@]}" \
+				"$NK_REPO/tools/nk/vm.sh" "${flag[@]}" -- "$NK_REPO/tools/nk/guest/bench.sh" ||
 				nk_die "bench: run failed ($i, $mode); console log $dir/run$r/console.log"
 			cat "$dir/run$r/bench.txt" >>"$dir/bench.txt"
 		done

@@ -20,6 +20,27 @@ rc=0
 
 ktap=$NK_RUN_DIR/ktap
 [ -f "$ktap" ] || : >"$ktap"
+# fuzz.diff: the Rust kernel's fuzz.short transcript must equal the C
+# kernel's for the same fuzz.py, kept in the cache by `make check IMPL=c`
+# (CI runs that first).
+fz=$NK_RUN_DIR/fuzz-short.txt
+if [ -f "$fz" ] && grep -q '^# end$' "$fz"; then
+	key=$(cat "$NK_REPO/tools/nk/guest/fuzz.py" "$NK_REPO/tools/nk/guest/check.sh" | sha256sum | cut -c1-16)
+	ref=$NK_CACHE/run/fuzz-short-c-$key.txt
+	n=$(grep -cE '^(not )?ok ' "$ktap" || true)
+	if [ "$IMPL" = c ]; then
+		cp "$fz" "$ref"
+	elif [ ! -f "$ref" ]; then
+		echo "ok $((n + 1)) fuzz.diff # SKIP no C transcript of this fuzz.py (make check IMPL=c first)" |
+			tee -a "$ktap"
+	elif diff -u "$ref" "$fz" >"$NK_RUN_DIR/fuzz-short.diff"; then
+		echo "ok $((n + 1)) fuzz.diff" | tee -a "$ktap"
+	else
+		grep -m 12 -E '^[-+][^-+]' "$NK_RUN_DIR/fuzz-short.diff" | sed 's/^/# /'
+		echo "not ok $((n + 1)) fuzz.diff # C and Rust transcripts differ: $NK_RUN_DIR/fuzz-short.diff" |
+			tee -a "$ktap"
+	fi
+fi
 # rustfmt, checkpatch, compile-fail, the ops table and clippy: with the
 # Rust kernel (the code is the same for both), after the VM so that test
 # results come first. A T= filter runs them if it matches any lint name.

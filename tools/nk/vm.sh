@@ -53,7 +53,8 @@ IMPL=$IMPL
 KDEBUG=$KDEBUG
 NK_ICOUNT=$ICOUNT
 EOF
-for v in T NK_SUITE_TIMEOUT NK_BENCH_RUNS NK_BENCH_SECS NK_BENCH_PKTS NK_BENCH_OTHERS NK_FUZZ_SEED NK_FUZZ_N NK_FUZZ_EPOCH; do
+# T, and the knobs of the guest scripts (NK_BENCH_*, NK_FUZZ_*, NK_STRESS_*)
+for v in T NK_SUITE_TIMEOUT $(compgen -v | grep -E '^NK_(BENCH|FUZZ|STRESS)_'); do
 	[ -n "${!v:-}" ] && printf '%s=%q\n' "$v" "${!v}" >>"$run/env"
 done
 

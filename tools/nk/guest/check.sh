@@ -275,6 +275,46 @@ kunit_doctests() {
 	check_dmesg kunit
 }
 
+# The bounded forms of `make fuzz` and `make stress`: fuzz.short must run
+# FUZZ_SHORT_N requests of seed 1 to the end (the host compares its
+# transcript, $NK_RUN/fuzz-short.txt, with the C kernel's: fuzz.diff), and
+# stress.short must pass a minute of stress.py.
+FUZZ_SHORT_N=500
+short_runs() {
+	local out rc
+	if selected fuzz.short; then
+		clean_state
+		echo "# suite fuzz: fuzz.py seed 1, $FUZZ_SHORT_N requests"
+		out=/tmp/fuzz.out
+		NK_FUZZ_SEED=1 NK_FUZZ_N=$FUZZ_SHORT_N NK_FUZZ_EPOCH=250 NK_FUZZ_OUT=fuzz-short.txt \
+			timeout -k 10 "$SUITE_TIMEOUT" python3 "$NK_REPO/tools/nk/guest/fuzz.py" >"$out" 2>&1
+		rc=$?
+		udevadm control --start-exec-queue 2>/dev/null
+		sed 's/^/# /' "$out"
+		if [ "$rc" = 0 ] && grep -q '^# end$' "$NK_RUN/fuzz-short.txt" 2>/dev/null; then
+			result OK fuzz.short
+		else
+			result FAIL fuzz.short "exit $rc"
+		fi
+		check_dmesg fuzz
+	fi
+	if selected stress.short; then
+		clean_state
+		echo "# suite stress: stress.py for 60s"
+		out=/tmp/stress.out
+		NK_STRESS_SECS=60 timeout -k 10 "$SUITE_TIMEOUT" \
+			python3 "$NK_REPO/tools/nk/guest/stress.py" >"$out" 2>&1
+		rc=$?
+		sed 's/^/# /' "$out"
+		if [ "$rc" = 0 ]; then
+			result OK stress.short
+		else
+			result FAIL stress.short "exit $rc"
+		fi
+		check_dmesg stress
+	fi
+}
+
 # Which driver this kernel has: CONFIG_NETKIT_RUST=y if and only if IMPL=rust,
 # the C driver's netkit_xmit in kallsyms if and only if IMPL=c, and IMPL in
 # the release string.
@@ -311,6 +351,7 @@ for s in $( (printf '%s\n' nk_cilium nk_datapath nk_lease nk_netlink clients
 	for t in "$OWN"/*.py; do [ -e "$t" ] && basename "$t" .py; done) | sort -u); do
 	ksft_py "$s" "$OWN" "$s.py"
 done
+short_runs
 
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make stress [IMPL=c|rust|both] [SECS=n]: tools/nk/guest/stress.py in the VM
+# for SECS seconds (default 600) per kernel: netkit pairs and leased singles
+# created and deleted, programs attached under traffic, netns moves and
+# deletes under them. Fails on a worker failure, anything left behind, a
+# kernel report in dmesg or a kmemleak report. With KDEBUG=1 it runs on the
+# lockdep/KASAN/kmemleak kernels.
+#   NK_STRESS_PAIRS, NK_STRESS_SINGLES  workers of each kind (2, 1)
+#   NK_STRESS_SEED                      seed of the workers' choices (1)
+#   NK_STRESS_NO_BUILD=1                boot the kernels as they are
+set -euo pipefail
+sub=()
+if [ -z "${NK_TOP:-}" ]; then
+	NK_TOP=stress
+	sub=(env -u NK_TOP)
+fi
+. "$(dirname "$0")/lib.sh"
+
+case ${IMPL:-both} in
+both) impls="c rust" ;;
+c | rust) impls=$IMPL ;;
+*) nk_die "IMPL must be c, rust or both" ;;
+esac
+secs=${SECS:-600}
+[[ $secs =~ ^[1-9][0-9]*$ ]] || nk_die "SECS must be a number of seconds"
+
+if [ "${NK_STRESS_NO_BUILD:-0}" != 1 ]; then
+	for i in $impls; do IMPL=$i "${sub[@]}" "$NK_REPO/tools/nk/kernel.sh"; done
+fi
+
+out=$NK_CACHE/run/stress-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+fail=0
+for i in $impls; do
+	IMPL=$i nk_kernel_vars
+	dir=$out/$i$NK_KSUF
+	mkdir -p "$dir"
+	nk_say "stress: ${secs}s on the $i$NK_KSUF kernel"
+	if ! NK_RUN_DIR=$dir IMPL=$i NK_STRESS_SECS=$secs \
+		"${sub[@]}" "$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/stress.py"; then
+		nk_say "stress: FAILED on the $i kernel; console log $dir/console.log"
+		fail=1
+	fi
+	[ -f "$dir/stress.txt" ] && nk_say "$i: $(tail -n 1 "$dir/stress.txt")"
+done
+[ "$fail" = 0 ] || nk_die "stress: FAILED (see above; results in $out)"
+nk_say "stress: PASS (results in $out)"
