@@ -9,8 +9,10 @@ and deletes, up/down) from four contexts: the initial netns ("init"), two
 named netns ("a", "b", as root) and a user namespace with its own netns
 ("u", uid 65534 outside). After each request the answer (errno, extack) and,
 when it changed, a normalised dump of all netkit state (ifindexes, netns ids,
-random MACs, BPF ids masked) go to $NK_RUN/fuzz.txt. The same seed gives the
-same transcript on a driver that behaves like the C one.
+random MACs, BPF ids masked) go to $NK_RUN/fuzz.txt; the state is dumped
+after requests that succeed or may change it when they fail (dump_after).
+The same seed gives the same transcript on a driver that behaves like the
+C one.
 
 Every NK_FUZZ_EPOCH requests the world is reset and the generator reseeded
 from (seed, epoch), so one divergence does not hide the ones after it.
@@ -1244,6 +1246,18 @@ def read_only(op):
         (op[0] == "genl" and op[1] == ND_CMD_QUEUE_GET)
 
 
+def dump_after(op, res):
+    """Whether the state is dumped after op: after a success, and after a
+    failed SETLINK or NEWLINK without NLM_F_EXCL (do_setlink applies what
+    it can before it fails). A change made by any other failed request
+    shows in the next dump."""
+    if read_only(op):
+        return False
+    if res.startswith("OK"):
+        return True
+    return op[0] == "nl" and (op[2] == RTM_SETLINK or op[2] == RTM_NEWLINK and not op[3] & F_EXCL)
+
+
 def reset():
     """Back to a fixed world: no netkit, no link, fresh netns a, b and u,
     both netdevsims present and up without leases."""
@@ -1300,22 +1314,29 @@ def main():
     prev = None
     gen = None
     stats = {}
+    spent = {"reset": 0.0, "request": 0.0, "dump": 0.0}
     for i in range(N):
+        t = time.monotonic()
         if i % EPOCH == 0:
             reset()
             gen = Gen(random.Random("%d:%d" % (SEED, i // EPOCH)))
             out.write("## epoch %d\n" % (i // EPOCH))
             prev = snapshot()
             out.write("\n".join(prev) + "\n")
+        t1 = time.monotonic()
         ctx, label, op = gen.next()
         res = run_req(ctx, op)
         stats[res.split(" ")[0]] = stats.get(res.split(" ")[0], 0) + 1
         out.write("#%d %s %s -> %s\n" % (i, ctx or "-", label, res))
-        if not read_only(op):
+        t2 = time.monotonic()
+        if dump_after(op, res):
             st = snapshot()
             if st != prev:
                 out.write("\n".join(st) + "\n")
                 prev = st
+        spent["reset"] += t1 - t
+        spent["request"] += t2 - t1
+        spent["dump"] += time.monotonic() - t2
         if (i + 1) % 1000 == 0:
             out.flush()
             print("[fuzz] %d/%d requests, %.0fs" % (i + 1, N, time.monotonic() - t0), flush=True)
@@ -1324,8 +1345,9 @@ def main():
     out.close()
     subprocess.run(["udevadm", "control", "--start-exec-queue"], check=False)
     top = sorted(stats.items(), key=lambda kv: -kv[1])[:8]
-    print("[fuzz] %d requests in %.0fs; answers: %s" % (
-        N, time.monotonic() - t0, " ".join("%s=%d" % kv for kv in top)), flush=True)
+    print("[fuzz] %d requests in %.0fs (%s); answers: %s" % (
+        N, time.monotonic() - t0, ", ".join("%s %.0fs" % kv for kv in spent.items()),
+        " ".join("%s=%d" % kv for kv in top)), flush=True)
 
 
 if __name__ == "__main__":
