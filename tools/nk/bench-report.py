@@ -64,7 +64,8 @@ def main():
             results[key] = {"median": med, "min": min(runs), "max": max(runs), "runs": runs,
                             "spread_pct": 100.0 * (max(runs) - min(runs)) / med if med else None}
         entry = {"name": w, "mode": mode, "unit": unit, "higher_is_better": hib, "results": results}
-        if "c" in results and "rust" in results and results["c"]["median"]:
+        if "c" in results and "rust" in results and results["c"]["median"] > 0 \
+                and results["rust"]["median"] > 0:
             entry["rust_over_c"] = results["rust"]["median"] / results["c"]["median"]
             # >= 1: Rust does as well as C (memory: uses no more)
             entry["rust_relative"] = entry["rust_over_c"] if hib else 1 / entry["rust_over_c"]

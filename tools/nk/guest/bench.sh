@@ -21,10 +21,11 @@ OUT=$NK_RUN/bench.txt
 TOOLS=$NK_CACHE/nk-tools
 PIN=/sys/fs/bpf/nk_bench
 
+# Not `ip netns exec`: its fresh sysfs hides the bpffs on /sys/fs/bpf.
 nk_bpf() { # NS ARGS...
 	local ns=$1
 	shift
-	ip netns exec "$ns" "$TOOLS/nk_bpf" "$@" >/dev/null || die "nk_bpf $*: failed"
+	nsenter --net="/run/netns/$ns" "$TOOLS/nk_bpf" "$@" >/dev/null || die "nk_bpf $*: failed"
 }
 
 # The sender in namespace a, the server (10.77.0.2) in b:

@@ -25,8 +25,8 @@ import fuzz as fz  # noqa: E402  pylint: disable=wrong-import-position
 import stress as st  # noqa: E402  pylint: disable=wrong-import-position
 
 OUT = os.path.join(os.environ.get("NK_RUN", "/tmp"), "bench.txt")
-SIZES = [int(x) for x in os.environ.get("NK_BENCH_SCALE", "1000").split()]
-SINGLES = int(os.environ.get("NK_BENCH_SINGLES", "1000"))
+SIZES = [int(x) for x in os.environ.get("NK_BENCH_SCALE", "").split()]
+SINGLES = int(os.environ.get("NK_BENCH_SINGLES", "0"))
 NSIM_ID = 90
 
 

@@ -170,7 +170,11 @@ class Pairs(Worker):
                 self.prog_attach("attach_peer", ifx, P_PASS2, AT_PEER)
                 self.rtnl("up", RTM_SETLINK, 0, fz.ifinfo(ifx, fz.IFF_UP, fz.IFF_UP))
                 if link >= 0:
-                    self.link_update("link_update", link, P_NEXT)
+                    _, e = self.link_update("link_update", link, P_NEXT)
+                    # defunct only if the mover deleted the device (or
+                    # moved it away and deleted its netns)
+                    if e == errno.ENOLINK and self.ifindex(name)[0] == ifx:
+                        raise Fail("link update: ENOLINK while %s is still there" % name)
                 how = self.r.randrange(3)
                 if how == 0:
                     e, _ = self.rtnl("dellink", RTM_DELLINK, 0, fz.ifinfo(ifx))
@@ -226,16 +230,19 @@ class Mover(Worker):
 
 
 def nsim_new(nid, queues=4):
-    """Creates netdevsim NID with one port; returns its (name, ifindex)."""
+    """Creates netdevsim NID with one port; returns its (name, ifindex)
+    once udev is done with it (it renames netdevsim ports)."""
     with open("/sys/bus/netdevsim/new_device", "w") as f:
         f.write("%d 1 %d" % (nid, queues))
     d = "/sys/bus/netdevsim/devices/netdevsim%d/net" % nid
     for _ in range(3000):
-        if os.path.isdir(d) and os.listdir(d):
+        subprocess.run(["udevadm", "settle", "--timeout=60"], check=False)
+        try:
             name = os.listdir(d)[0]
             with open("/sys/class/net/%s/ifindex" % name) as f:
                 return name, int(f.read())
-        time.sleep(0.01)
+        except (OSError, IndexError):
+            time.sleep(0.01)
     raise Fail("netdevsim %d: no netdev after 30s" % nid)
 
 
@@ -284,6 +291,13 @@ class Singles(Worker):
         self.check("getlink", e)
         self.rtnl("up", RTM_SETLINK, 0, fz.ifinfo(ifx, fz.IFF_UP, fz.IFF_UP))
         q = 1 + self.r.randrange(3)
+        # a lease held in a netns that was dropped ends when the netns'
+        # cleanup has run
+        t0 = time.monotonic()
+        while self.leased(phys, q):
+            if time.monotonic() - t0 > 120:
+                raise Fail("queue %d still leased 120s after its netns was dropped" % q)
+            time.sleep(0.05)
         self.lease(ifx, phys, q)
         if not self.leased(phys, q):
             raise Fail("queue %d of the lessor not leased after queue-create" % q)
@@ -332,6 +346,9 @@ class Traffic(Worker):
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             super().run()
+        except BaseException:
+            ping.kill()
+            raise
         finally:
             ping.wait()
         out = ping.stdout.read().decode()
@@ -396,16 +413,27 @@ def netns_count():
     p = "/sys/kernel/slab/net_namespace"
     if os.path.islink(p) or not os.path.isdir(p):
         raise Fail("%s is missing or an alias: net namespaces cannot be counted" % p)
+    # freed objects wait in per-cpu sheaves (and KASAN's quarantine) and
+    # still count as objects until the cache is shrunk
+    with open(p + "/shrink", "w") as f:
+        f.write("1")
     with open(p + "/objects") as f:
         return int(f.read().split()[0])
 
 
 def settle():
-    """Lets deferred frees (netns cleanup, RCU) finish, then drops caches."""
+    """Lets deferred frees (netns cleanup, RCU) finish, then drops caches
+    and shrinks every slab cache."""
     subprocess.run(["udevadm", "settle", "--timeout=120"], check=False)
     time.sleep(2)
     with open("/proc/sys/vm/drop_caches", "w") as f:
         f.write("3")
+    for c in os.listdir("/sys/kernel/slab"):
+        try:
+            with open("/sys/kernel/slab/%s/shrink" % c, "w") as f:
+                f.write("1")
+        except OSError:
+            pass
     time.sleep(1)
 
 
@@ -463,7 +491,7 @@ def spawn(cls, name, idx):
             if isinstance(w, Traffic):
                 w.teardown()
         except Exception as ex:  # pylint: disable=broad-except
-            res = "FAIL teardown %r" % ex
+            res = ("FAIL" if res == "ok" else res + ";") + " teardown %r" % ex
         tally = " ".join("%s=%d" % kv for kv in sorted(w.tally.items()))
         os.write(wr, ("%s %s cycles=%d %s\n" % (res, name, w.cycles, tally)).encode())
         os._exit(0)
@@ -503,11 +531,10 @@ def main():
         for w in ln.split():
             if w.startswith("cycles="):
                 cycles[name.rstrip("0123456789")] = cycles.get(name.rstrip("0123456789"), 0) + int(w[7:])
-    for i in range(8):
-        nsim_gone(NSIM_BASE + i)
     secs = time.monotonic() - t0
 
-    # everything made must be gone once the deferred work has run
+    # everything made must be gone once the deferred work has run; the
+    # lessors stay until then, so that a lease left on them shows
     deadline = time.monotonic() + 300
     while True:
         settle()
@@ -515,6 +542,8 @@ def main():
         ns1 = netns_count()
         if (not left and ns1 <= ns0) or time.monotonic() > deadline:
             break
+    for i in range(8):
+        nsim_gone(NSIM_BASE + i)
     if left:
         fails.append("left behind: " + ", ".join(left))
     if ns1 > ns0:
