@@ -127,11 +127,15 @@ def main():
     rt, gn = fz.NL(fz.NETLINK_ROUTE), fz.NL(fz.NETLINK_GENERIC)
     # the kernel's first netkit and netns set up caches: not measured
     pairs(rt, open(os.devnull, "w"), 10)
-    with open(OUT, "a") as out:
-        for n in SIZES:
-            pairs(rt, out, n)
-        if SINGLES:
-            singles(rt, gn, out, SINGLES)
+    st.udev_hold(True)
+    try:
+        with open(OUT, "a") as out:
+            for n in SIZES:
+                pairs(rt, out, n)
+            if SINGLES:
+                singles(rt, gn, out, SINGLES)
+    finally:
+        st.udev_hold(False)
 
 
 if __name__ == "__main__":
