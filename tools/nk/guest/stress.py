@@ -431,17 +431,22 @@ def netns_count():
         return int(f.read().split()[0])
 
 
+UDEV_HELD = []
+
+
 def udev_hold(hold):
     """Stops (or restarts) udev's event processing: under the churn it
     would rename devices while the workers use them."""
     subprocess.run(["udevadm", "control", "--stop-exec-queue" if hold else "--start-exec-queue"],
                    check=False)
+    UDEV_HELD[:] = [True] if hold else []
 
 
 def settle():
     """Lets deferred frees (netns cleanup, RCU) finish, then drops caches
     and shrinks every slab cache."""
-    subprocess.run(["udevadm", "settle", "--timeout=120"], check=False)
+    if not UDEV_HELD:
+        subprocess.run(["udevadm", "settle", "--timeout=120"], check=False)
     time.sleep(2)
     with open("/proc/sys/vm/drop_caches", "w") as f:
         f.write("3")
