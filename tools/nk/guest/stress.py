@@ -18,8 +18,9 @@ Worker processes run side by side for NK_STRESS_SECS seconds:
            each answer checked against a model of what is attached.
   mover    moves the pairs worker's devices into netns of its own and
            deletes devices and netns under it.
-A worker fails on an answer its step does not allow (races with the mover
-allow ENODEV and friends on the pairs worker only). Afterwards no netkit
+A worker fails on an answer its step does not allow: only the pairs
+workers and the mover race, and may get ENODEV (the pairs workers also
+ENOLINK, when their device is gone). Afterwards no netkit
 and no lease may be left, the net namespaces made must be freed (to
 within NETNS_SLACK struct net objects the slab still counts), the
 unreclaimable slab and per-cpu memory must be back near the baseline
