@@ -5,14 +5,19 @@
 # IMPL=both the C and the Rust transcripts are compared; any difference, or
 # a kernel report in dmesg, fails. Runs longer than NK_FUZZ_PER_BOOT
 # requests (default 10000) are split into boots of that many, each with its
-# own seed (SEED, SEED+1, ...). Run as a command of its own, each kernel
-# build and each boot takes the cache lock by itself, so other commands get
-# their turn between boots.
+# own seed (SEED, SEED+1, ...). With IMPL=both the C and the Rust boot of a
+# seed run side by side, one guest CPU each, and the command holds the cache
+# lock throughout. Otherwise each kernel build and each boot takes the lock
+# by itself, so other commands get their turn between boots.
 #   NK_FUZZ_EPOCH  requests between resets of the guest's world (default 250)
 #   NK_FUZZ_NO_BUILD=1  boot the kernels as they are (no kernel.sh)
+#   NK_FUZZ_PARALLEL=0  IMPL=both boots one kernel after the other
 set -euo pipefail
 sub=()
-if [ -z "${NK_TOP:-}" ]; then
+par=0
+if [ "${IMPL:-both}" = both ] && [ "${NK_FUZZ_PARALLEL:-1}" = 1 ]; then
+	par=1
+elif [ -z "${NK_TOP:-}" ]; then
 	NK_TOP=fuzz
 	sub=(env -u NK_TOP)
 fi
@@ -42,19 +47,41 @@ boots=0
 divergent=0
 left=$n
 s=$seed
+# boot IMPL SEED COUNT: one fuzz boot; its output is prefixed with IMPL when
+# it runs beside the other kernel's.
+boot() {
+	local dir=$out/$1-seed$2
+	mkdir -p "$dir"
+	NK_RUN_DIR=$dir IMPL=$1 NK_FUZZ_SEED=$2 NK_FUZZ_N=$3 NK_FUZZ_EPOCH=${NK_FUZZ_EPOCH:-250} \
+		"${sub[@]}" "$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/fuzz.py"
+}
+if [ "$par" = 1 ]; then
+	# Mount the rootfs once, before two boots would race to.
+	"$NK_REPO/tools/nk/env.sh"
+fi
 while [ "$left" -gt 0 ]; do
 	cnt=$((left < per ? left : per))
+	pids=()
 	for i in $impls; do
-		dir=$out/$i-seed$s
-		mkdir -p "$dir"
 		nk_say "fuzz: seed $s, $cnt requests, $i kernel"
-		if ! NK_RUN_DIR=$dir IMPL=$i NK_FUZZ_SEED=$s NK_FUZZ_N=$cnt \
-			NK_FUZZ_EPOCH=${NK_FUZZ_EPOCH:-250} \
-			"${sub[@]}" "$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/fuzz.py"; then
-			nk_say "fuzz: FAILED on the $i kernel (seed $s); console log $dir/console.log"
+		if [ "$par" = 1 ]; then
+			# A background subshell must not run the top level's exit trap.
+			(
+				trap - EXIT
+				NK_VM_SMP=1 boot "$i" "$s" "$cnt" 2>&1 | sed -u "s/^/[$i] /"
+			) &
+			pids+=("$!:$i")
+		elif ! boot "$i" "$s" "$cnt"; then
+			nk_say "fuzz: FAILED on the $i kernel (seed $s); console log $out/$i-seed$s/console.log"
 			fail=1
 		fi
 		boots=$((boots + 1))
+	done
+	for p in "${pids[@]}"; do
+		if ! wait "${p%%:*}"; then
+			nk_say "fuzz: FAILED on the ${p#*:} kernel (seed $s); console log $out/${p#*:}-seed$s/console.log"
+			fail=1
+		fi
 	done
 	if [ "$impls" = "c rust" ] && [ -f "$out/c-seed$s/fuzz.txt" ] && [ -f "$out/rust-seed$s/fuzz.txt" ]; then
 		if ! diff -u "$out/c-seed$s/fuzz.txt" "$out/rust-seed$s/fuzz.txt" >"$out/seed$s.diff"; then

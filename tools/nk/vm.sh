@@ -6,6 +6,7 @@
 # dmesg shows a WARN/BUG/Oops/lockdep/KASAN/kmemleak report or a Rust panic.
 # A run that does not finish within NK_VM_TIMEOUT seconds (default 5400,
 # 4 x that with KDEBUG=1; none for --interactive) is stopped and fails.
+# NK_VM_SMP sets the guest's CPU count (default 2; --icount uses 1).
 # In --interactive mode, Ctrl-a x quits qemu.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -88,7 +89,8 @@ else
 	CPU="-accel tcg,thread=multi -cpu max"
 	nk_say "vm: KVM unusable on this host (probe failed), using TCG"
 fi
-SMP=2
+SMP=${NK_VM_SMP:-2}
+[[ $SMP =~ ^[1-9][0-9]*$ ]] || nk_die "vm: NK_VM_SMP must be a CPU count"
 if [ "$ICOUNT" = 1 ]; then
 	# Guest time follows the instruction count: repeatable per-packet costs.
 	CPU="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off"

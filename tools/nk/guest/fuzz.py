@@ -157,10 +157,13 @@ def nest(t, lst, n):
     return A(t, lst, n)
 
 
+_HH = struct.Struct("HH").unpack_from
+
+
 def parse_attrs(b):
-    out, i = [], 0
-    while i + 4 <= len(b):
-        ln, t = struct.unpack_from("HH", b, i)
+    out, i, n = [], 0, len(b)
+    while i + 4 <= n:
+        ln, t = _HH(b, i)
         if ln < 4:
             break
         out.append((t & 0x3fff, b[i + 4:i + ln]))
@@ -170,6 +173,20 @@ def parse_attrs(b):
 
 def adict(b):
     return dict(parse_attrs(b))
+
+
+LINK_ATTRS = {}    # link message body -> its attributes, cleared at reset
+
+
+def link_attrs(b):
+    """adict(b) for a link dump entry, parsed once per distinct body: most
+    links do not change between two dumps. The result is shared: read only."""
+    a = LINK_ATTRS.get(b)
+    if a is None:
+        if len(LINK_ATTRS) > 4096:
+            LINK_ATTRS.clear()
+        a = LINK_ATTRS[b] = adict(b)
+    return a
 
 
 # --- netlink sockets ----------------------------------------------------------
@@ -628,7 +645,7 @@ def dump_links(ctx):
         if t != RTM_NEWLINK:
             continue
         fam, typ, idx, flags, _ = struct.unpack_from("BxHiII", body)
-        links.append((idx, typ, flags, adict(body[16:])))
+        links.append((idx, typ, flags, link_attrs(body[16:])))
     return links
 
 
