@@ -10,7 +10,8 @@
 #   NK_BENCH_SECS   netperf seconds per test (guest time; default 3)
 #   NK_BENCH_PKTS   pktgen frames per run (default 300000)
 #   NK_BENCH_SCALE  pair counts for the scale workloads, icount boots only
-#                   (default "1000"; "" for none)
+#                   (default "1000 10000"; "" for none); the guest gets
+#                   4 GiB plus 1 MiB per pair of the largest count
 #   NK_BENCH_SINGLES  leased singles for the scale workloads (default 1000)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -29,7 +30,12 @@ out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 runs=${NK_BENCH_RUNS:-5}
 export NK_BENCH_SECS=${NK_BENCH_SECS:-3} NK_BENCH_PKTS=${NK_BENCH_PKTS:-300000}
-scale=${NK_BENCH_SCALE-1000} singles=${NK_BENCH_SINGLES:-1000}
+scale=${NK_BENCH_SCALE-1000 10000} singles=${NK_BENCH_SINGLES:-1000}
+big=0
+for n in $scale; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || nk_die "bench: NK_BENCH_SCALE must list pair counts"
+	[ "$n" -gt "$big" ] && big=$n
+done
 unset NK_BENCH_SCALE NK_BENCH_SINGLES
 {
 	echo "revision=$(git -C "$NK_REPO" rev-parse HEAD)"
@@ -55,7 +61,9 @@ for r in $(seq "$runs"); do
 			nk_say "bench: run $r/$runs, $i kernel, $mode clock"
 			flag=() sc=()
 			# the scale workloads: instruction counts only
-			[ "$mode" = icount ] && flag=(--icount) sc=(NK_BENCH_SCALE="$scale" NK_BENCH_SINGLES="$singles")
+			# (a pod costs ~0.7 MiB)
+			[ "$mode" = icount ] && flag=(--icount) sc=(NK_BENCH_SCALE="$scale" NK_BENCH_SINGLES="$singles"
+				NK_VM_MEM=$((4096 + big)))
 			others=0
 			[ "$i" = "${impls%% *}" ] && others=1
 			env NK_RUN_DIR="$dir/run$r" IMPL="$i" NK_BENCH_OTHERS=$others NK_BENCH_RUNS=1 "${sc[@]}" \

@@ -6,7 +6,8 @@
 # dmesg shows a WARN/BUG/Oops/lockdep/KASAN/kmemleak report or a Rust panic.
 # A run that does not finish within NK_VM_TIMEOUT seconds (default 5400,
 # 4 x that with KDEBUG=1; none for --interactive) is stopped and fails.
-# NK_VM_SMP sets the guest's CPU count (default 2; --icount uses 1).
+# NK_VM_SMP sets the guest's CPU count (default 2; --icount uses 1),
+# NK_VM_MEM its memory in MiB (default 4096).
 # In --interactive mode, Ctrl-a x quits qemu.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -91,6 +92,8 @@ else
 fi
 SMP=${NK_VM_SMP:-2}
 [[ $SMP =~ ^[1-9][0-9]*$ ]] || nk_die "vm: NK_VM_SMP must be a CPU count"
+MEM=${NK_VM_MEM:-4096}
+[[ $MEM =~ ^[1-9][0-9]*$ ]] || nk_die "vm: NK_VM_MEM must be a size in MiB"
 if [ "$ICOUNT" = 1 ]; then
 	# Guest time follows the instruction count: repeatable per-packet costs.
 	CPU="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off"
@@ -118,7 +121,7 @@ nk_say "vm: booting $IMPL$NK_KSUF kernel, console log $log"
 nocolor() { sed -u -E 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\x1b[()][0-9A-Za-z]//g; s/\r$//'; }
 rc=0
 # shellcheck disable=SC2086
-"${tmo[@]}" chroot "$NK_ROOTFS" qemu-system-x86_64 $CPU -smp $SMP -m 4G -nographic -no-reboot \
+"${tmo[@]}" chroot "$NK_ROOTFS" qemu-system-x86_64 $CPU -smp $SMP -m "$MEM" -nographic -no-reboot \
 	-kernel "$NK_BZIMAGE" -append "$(echo $APPEND)" \
 	-fsdev local,id=rootfs,path=/,security_model=passthrough,multidevs=remap \
 	-device virtio-9p-pci,fsdev=rootfs,mount_tag=rootfs -nic none \

@@ -16,6 +16,7 @@ Exits 1 if a request fails or a device or lease is left behind.
 """
 
 import os
+import resource
 import struct
 import sys
 import time
@@ -58,11 +59,11 @@ def ifindexes(rt, prefix):
     return out
 
 
-def wait_netns(n0):
-    """Gives the netns cleanup time to finish before the next workload
+def wait_netns(n0, n):
+    """Gives the cleanup of n netns time to finish before the next workload
     (leaks are stress.py's to find: the slab keeps some freed ones)."""
     t0 = time.monotonic()
-    while st.netns_count() > n0 + 2 * st.NETNS_SLACK and time.monotonic() - t0 < 120:
+    while st.netns_count() > n0 + 2 * st.NETNS_SLACK and time.monotonic() - t0 < 120 + n / 10:
         time.sleep(0.5)
 
 
@@ -89,7 +90,7 @@ def pairs(rt, out, n):
     t3 = time.monotonic()
     for fd in fds:
         os.close(fd)
-    wait_netns(ns0)
+    wait_netns(ns0, n)
     emit(out, "scale_pairs_create_%d" % n, n / (t1 - t0))
     emit(out, "scale_pairs_delete_%d" % n, n / (t3 - t2))
     emit(out, "scale_pairs_kib_%d" % n, (free0 - free1) / n)
@@ -127,6 +128,11 @@ def singles(rt, gn, out, n):
 
 
 def main():
+    # a pod's netns is held by an fd until its pair is deleted
+    need = max(SIZES + [0]) + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need, max(hard, need)))
     rt, gn = fz.NL(fz.NETLINK_ROUTE), fz.NL(fz.NETLINK_GENERIC)
     # the kernel's first netkit and netns set up caches: not measured
     pairs(rt, None, 10)
