@@ -16,14 +16,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-case ${IMPL:-c} in
-both) impls="c rust" ;;
-c | rust) impls=$IMPL ;;
-*) nk_die "IMPL must be c, rust or both" ;;
-esac
+impls=$(nk_impls c)
 modes=${NK_BENCH_MODES:-wall icount}
 
-for i in $impls; do IMPL=$i "$NK_REPO/tools/nk/kernel.sh"; done
+nk_kernels "$impls"
 "$NK_REPO/tools/nk/tools.sh"
 
 out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)

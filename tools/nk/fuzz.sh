@@ -23,20 +23,14 @@ elif [ -z "${NK_TOP:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-case ${IMPL:-both} in
-both) impls="c rust" ;;
-c | rust) impls=$IMPL ;;
-*) nk_die "IMPL must be c, rust or both" ;;
-esac
+impls=$(nk_impls both)
 seed=${SEED:-1}
 n=${N:-2000}
 per=${NK_FUZZ_PER_BOOT:-10000}
 [[ $seed =~ ^[0-9]+$ && $n =~ ^[0-9]+$ && $per =~ ^[1-9][0-9]*$ ]] ||
 	nk_die "SEED, N and NK_FUZZ_PER_BOOT must be numbers"
 
-if [ "${NK_FUZZ_NO_BUILD:-0}" != 1 ]; then
-	for i in $impls; do IMPL=$i "${sub[@]}" "$NK_REPO/tools/nk/kernel.sh"; done
-fi
+[ "${NK_FUZZ_NO_BUILD:-0}" = 1 ] || nk_kernels "$impls" "${sub[@]}"
 
 out=$NK_CACHE/run/fuzz-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -103,7 +97,7 @@ done
 # requests that really ran (a failed boot may have stopped early)
 ran=
 for i in $impls; do
-	r=$(cat "$out"/$i-seed*/fuzz.txt 2>/dev/null | grep -c '^#[0-9]' || true)
+	r=$(cat "$out/$i"-seed*/fuzz.txt 2>/dev/null | grep -c '^#[0-9]' || true)
 	ran="$ran $i=$r"
 done
 nk_say "fuzz: summary: IMPL=${IMPL:-both} SEED=$seed N=$n: $total requests per driver asked,$ran run," \

@@ -172,6 +172,24 @@ nk_chroot() {
 		LANG=C.UTF-8 "$@"
 }
 
+# nk_impls DEFAULT: the kernels IMPL (c, rust or both; DEFAULT if unset)
+# names, as "c", "rust" or "c rust".
+nk_impls() {
+	case ${IMPL:-$1} in
+	both) echo "c rust" ;;
+	c | rust) echo "${IMPL:-$1}" ;;
+	*) nk_die "IMPL must be c, rust or both" ;;
+	esac
+}
+
+# nk_kernels IMPLS [PREFIX...]: build (or check) the kernel of each of
+# IMPLS, running kernel.sh under PREFIX (e.g. env -u NK_TOP).
+nk_kernels() {
+	local i impls=$1
+	shift
+	for i in $impls; do IMPL=$i "$@" "$NK_REPO/tools/nk/kernel.sh"; done
+}
+
 # IMPL (c|rust) and KDEBUG (0|1) select a kernel and its build directory.
 nk_kernel_vars() {
 	IMPL=${IMPL:-c}

@@ -17,17 +17,11 @@ if [ -z "${NK_TOP:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-case ${IMPL:-both} in
-both) impls="c rust" ;;
-c | rust) impls=$IMPL ;;
-*) nk_die "IMPL must be c, rust or both" ;;
-esac
+impls=$(nk_impls both)
 secs=${SECS:-600}
 [[ $secs =~ ^[1-9][0-9]*$ ]] || nk_die "SECS must be a number of seconds"
 
-if [ "${NK_STRESS_NO_BUILD:-0}" != 1 ]; then
-	for i in $impls; do IMPL=$i "${sub[@]}" "$NK_REPO/tools/nk/kernel.sh"; done
-fi
+[ "${NK_STRESS_NO_BUILD:-0}" = 1 ] || nk_kernels "$impls" "${sub[@]}"
 
 out=$NK_CACHE/run/stress-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
