@@ -9,6 +9,8 @@
 #   NK_BENCH_SECS  netperf duration in guest seconds (default 3)
 #   NK_BENCH_PKTS  pktgen packets per run (default 300000)
 #   NK_BENCH_OTHERS=0  measure the netkit targets only (no veth, loopback)
+#   NK_BENCH_TARGETS   the targets to measure, instead of the netkit ones
+#                      (and veth, loopback); "" for the scale workloads only
 #   NK_BENCH_SCALE, NK_BENCH_SINGLES  sizes for scale.py ("" and 0: none)
 set -eu
 RUNS=${NK_BENCH_RUNS:-5}
@@ -186,8 +188,12 @@ measure() { # TARGET
 
 modprobe pktgen 2>/dev/null || true
 [ -d /proc/net/pktgen ] || { echo "no /proc/net/pktgen (CONFIG_NET_PKTGEN)"; exit 1; }
-targets="netkit netkit_bpf netkit_redirect"
-[ "$OTHERS" = 1 ] && targets="$targets veth loopback"
+if [ -n "${NK_BENCH_TARGETS+set}" ]; then
+	targets=$NK_BENCH_TARGETS
+else
+	targets="netkit netkit_bpf netkit_redirect"
+	[ "$OTHERS" = 1 ] && targets="$targets veth loopback"
+fi
 for r in $(seq "$RUNS"); do
 	echo "# run $r/$RUNS"
 	for t in $targets; do
