@@ -15,7 +15,7 @@
 #   NK_BENCH_SINGLES  leased singles for the scale workloads (default 1000)
 #   NK_BENCH_TARGETS  packet targets (default: netkit netkit_bpf
 #                   netkit_redirect, and veth loopback on the first
-#                   kernel); "" for the scale workloads only
+#                   kernel); "none" for the scale workloads only
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -49,7 +49,7 @@ unset NK_BENCH_SCALE NK_BENCH_SINGLES
 	echo "pkts=$NK_BENCH_PKTS"
 	echo "scale=$scale"
 	echo "singles=$singles"
-	echo "targets=${NK_BENCH_TARGETS-default}"
+	echo "targets=${NK_BENCH_TARGETS:-default}"
 } >"$out/meta.txt"
 # Kernels alternate run by run (one boot per run), so slow drifts of the host
 # hit both alike. veth and loopback are measured on the first kernel only.

@@ -10,7 +10,7 @@
 #   NK_BENCH_PKTS  pktgen packets per run (default 300000)
 #   NK_BENCH_OTHERS=0  measure the netkit targets only (no veth, loopback)
 #   NK_BENCH_TARGETS   the targets to measure, instead of the netkit ones
-#                      (and veth, loopback); "" for the scale workloads only
+#                      (and veth, loopback); "none" for the scale workloads
 #   NK_BENCH_SCALE, NK_BENCH_SINGLES  sizes for scale.py ("" and 0: none)
 set -eu
 RUNS=${NK_BENCH_RUNS:-5}
@@ -188,8 +188,8 @@ measure() { # TARGET
 
 modprobe pktgen 2>/dev/null || true
 [ -d /proc/net/pktgen ] || { echo "no /proc/net/pktgen (CONFIG_NET_PKTGEN)"; exit 1; }
-if [ -n "${NK_BENCH_TARGETS+set}" ]; then
-	targets=$NK_BENCH_TARGETS
+if [ -n "${NK_BENCH_TARGETS:-}" ]; then
+	targets=${NK_BENCH_TARGETS/none/}
 else
 	targets="netkit netkit_bpf netkit_redirect"
 	[ "$OTHERS" = 1 ] && targets="$targets veth loopback"
