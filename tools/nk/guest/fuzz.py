@@ -603,9 +603,13 @@ def nsim_add(i):
             break
         time.sleep(0.01)
     name = os.listdir(d)[0]
-    if name != NSIM[i]:
-        sh("ip", "link", "set", name, "name", NSIM[i])
-    sh("ip", "link", "set", NSIM[i], "up")
+    # a device the fuzzer named so may hold the name: then the new one
+    # keeps the name the kernel gave it
+    if name != NSIM[i] and subprocess.run(["ip", "link", "set", name, "name", NSIM[i]],
+                                          stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL).returncode == 0:
+        name = NSIM[i]
+    sh("ip", "link", "set", name, "up")
     return True
 
 
