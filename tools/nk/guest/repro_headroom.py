@@ -9,6 +9,8 @@ pulls to the wrapped offset and eth_header() writes outside the buffer.
 
 Usage: repro_headroom.py [HEADROOM] (default 65535). Runs in a netns of its
 own; prints "survived" if the kernel is still up 10 s after both ends are.
+It needs no privilege beyond a user namespace of its own:
+  setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn repro_headroom.py
 """
 
 import os
