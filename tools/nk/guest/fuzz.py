@@ -175,7 +175,7 @@ def adict(b):
     return dict(parse_attrs(b))
 
 
-LINK_ATTRS = {}    # link message body -> its attributes, cleared at reset
+LINK_ATTRS = {}    # link message body -> its attributes (at most ~4096)
 
 
 def link_attrs(b):
@@ -768,6 +768,7 @@ LINKS = []         # [(name, ctx)] links created and not closed
 # boot.
 HEADROOM_MAX = 65505
 
+
 class Gen:
     def __init__(self, rng):
         self.r = rng
@@ -889,7 +890,7 @@ class Gen:
         return a
 
     def defuse(self, tb):
-        """Caps a HEADROOM a mutation made at HEADROOM_MAX (see there)."""
+        """Caps at HEADROOM_MAX any HEADROOM in tb, mutated ones too."""
         for li in tb:
             if li.t & 0x3fff != IFLA["LINKINFO"] or not isinstance(li.p, list):
                 continue
