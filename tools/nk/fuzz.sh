@@ -59,11 +59,7 @@ while [ "$left" -gt 0 ]; do
 	for i in $impls; do
 		nk_say "fuzz: seed $s, $cnt requests, $i kernel"
 		if [ "$par" = 1 ]; then
-			# A background subshell must not run the top level's exit trap.
-			(
-				trap - EXIT
-				NK_VM_SMP=1 boot "$i" "$s" "$cnt" 2>&1 | sed -u "s/^/[$i] /"
-			) &
+			NK_VM_SMP=1 boot "$i" "$s" "$cnt" 2>&1 | sed -u "s/^/[$i] /" &
 			pids+=("$!:$i")
 		elif ! boot "$i" "$s" "$cnt"; then
 			nk_say "fuzz: FAILED on the $i kernel (seed $s); console log $out/$i-seed$s/console.log"
