@@ -5,7 +5,7 @@
 #   make check  [IMPL=rust|c] [T=pattern]       selftests in the VM
 #   make bench  [IMPL=c|rust|both]              benchmarks in the VM
 #   make fuzz   [IMPL=c|rust|both] [SEED=] [N=] differential netlink/BPF fuzzer
-#   make stress [IMPL=c|rust|both] [SECS=]      races: create/delete, attach, lease
+#   make stress [IMPL=c|rust|both] [SECS=] [CYCLES=]  races: create/delete, attach, lease
 #   make lint                                   rustfmt, checkpatch, clippy
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
@@ -56,7 +56,7 @@ fuzz:
 	@IMPL=$(if $(filter file,$(origin IMPL)),both,$(IMPL)) SEED=$(SEED) N=$(N) $(NK)/fuzz.sh
 
 stress:
-	@IMPL=$(if $(filter file,$(origin IMPL)),both,$(IMPL)) SECS=$(SECS) $(NK)/stress.sh
+	@IMPL=$(if $(filter file,$(origin IMPL)),both,$(IMPL)) SECS=$(SECS) CYCLES=$(CYCLES) $(NK)/stress.sh
 
 lint:
 	@$(NK)/lint.sh

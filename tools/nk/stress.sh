@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make stress [IMPL=c|rust|both] [SECS=n]: tools/nk/guest/stress.py in the VM
-# for SECS seconds (default 600) per kernel: netkit pairs and leased singles
-# created and deleted, programs attached under traffic, netns moves and
-# deletes under them. Fails on a worker failure, anything left behind, a
+# make stress [IMPL=c|rust|both] [SECS=n] [CYCLES=n]: tools/nk/guest/stress.py
+# in the VM for SECS seconds (default 600) per kernel, or until CYCLES
+# create/delete cycles are done if that comes first: netkit pairs and leased
+# singles created and deleted, programs attached under traffic, netns moves
+# and deletes under them. Fails on a worker failure, anything left behind, a
 # kernel report in dmesg or a kmemleak report. With KDEBUG=1 it runs on the
 # lockdep/KASAN/kmemleak kernels.
 #   NK_STRESS_PAIRS, NK_STRESS_SINGLES  workers of each kind (2, 1)
@@ -20,6 +21,8 @@ fi
 impls=$(nk_impls both)
 secs=${SECS:-600}
 [[ $secs =~ ^[1-9][0-9]*$ ]] || nk_die "SECS must be a number of seconds"
+cycles=${CYCLES:-}
+[ -z "$cycles" ] || [[ $cycles =~ ^[1-9][0-9]*$ ]] || nk_die "CYCLES must be a number of cycles"
 
 [ "${NK_STRESS_NO_BUILD:-0}" = 1 ] || nk_kernels "$impls" "${sub[@]}"
 
@@ -30,8 +33,8 @@ for i in $impls; do
 	IMPL=$i nk_kernel_vars
 	dir=$out/$i$NK_KSUF
 	mkdir -p "$dir"
-	nk_say "stress: ${secs}s on the $i$NK_KSUF kernel"
-	if ! NK_RUN_DIR=$dir IMPL=$i NK_STRESS_SECS=$secs \
+	nk_say "stress: ${secs}s${cycles:+ or $cycles cycles} on the $i$NK_KSUF kernel"
+	if ! NK_RUN_DIR=$dir IMPL=$i NK_STRESS_SECS=$secs NK_STRESS_CYCLES=$cycles \
 		"${sub[@]}" "$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/stress.py"; then
 		nk_say "stress: FAILED on the $i kernel; console log $dir/console.log"
 		fail=1

@@ -3,7 +3,9 @@
 """netkit race stress, run in the VM by `make stress` (tools/nk/stress.sh)
 and, bounded to a minute, by `make check` (stress.short).
 
-Worker processes run side by side for NK_STRESS_SECS seconds:
+Worker processes run side by side for NK_STRESS_SECS seconds, or until
+the pairs and singles workers have made NK_STRESS_CYCLES create/delete
+cycles between them when that is set:
   pairs    netkit pairs as pods are made (L2 or L3, peer in a fresh netns),
            a bpf_link on the primary, a program attached to the peer, the
            link updated; torn down by deleting the primary, by moving it to
@@ -31,6 +33,7 @@ kmemleak (when the kernel has it) must report nothing new. Prints one
 
 import errno
 import gzip
+import mmap
 import os
 import random
 import signal
@@ -43,6 +46,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fuzz as fz  # noqa: E402  pylint: disable=wrong-import-position
 
 SECS = float(os.environ.get("NK_STRESS_SECS", "600"))
+CYCLES = int(os.environ.get("NK_STRESS_CYCLES", "0") or "0")
 SEED = int(os.environ.get("NK_STRESS_SEED", "1"))
 OUT = os.path.join(os.environ.get("NK_RUN", "/tmp"), "stress.txt")
 
@@ -55,6 +59,15 @@ NSIM_BASE = 20          # netdevsim ids of the singles workers
 # Slack for memory that stays cached after the churn (partial slabs,
 # per-cpu chunks); one leaked netkit pair per cycle would be far above it.
 SLAB_SLACK_KIB = int(os.environ.get("NK_STRESS_SLAB_SLACK_KIB", "8192"))
+
+# Each counting worker's cycles, one u64 slot each, shared across the forks.
+SLOTS = 64
+COUNTS = mmap.mmap(-1, 8 * SLOTS)
+
+
+def goal_reached():
+    return CYCLES > 0 and sum(struct.unpack_from("%dQ" % SLOTS, COUNTS)) >= CYCLES
+
 
 # Freed struct net objects the slab still counts (seen: 1 after a single
 # netns came and went); a netns leaked per cycle is far above it.
@@ -95,8 +108,8 @@ class Worker:
     # errnos a step may get from races (the mover, a dying netns)
     RACY = ()
 
-    def __init__(self, name, idx):
-        self.name, self.idx = name, idx
+    def __init__(self, name, idx, slot=None):
+        self.name, self.idx, self.slot = name, idx, slot
         self.r = random.Random("%d:%s:%d" % (SEED, name, idx))
         self.rt = fz.NL(fz.NETLINK_ROUTE)
         self.gn = fz.NL(fz.NETLINK_GENERIC)
@@ -143,9 +156,11 @@ class Worker:
 
     def run(self):
         t_end = time.monotonic() + SECS
-        while time.monotonic() < t_end:
+        while time.monotonic() < t_end and not goal_reached():
             self.cycle()
             self.cycles += 1
+            if self.slot is not None:
+                struct.pack_into("Q", COUNTS, 8 * self.slot, self.cycles)
 
     def cycle(self):
         raise NotImplementedError
@@ -258,8 +273,8 @@ def nsim_gone(nid):
 
 
 class Singles(Worker):
-    def __init__(self, name, idx):
-        super().__init__(name, idx)
+    def __init__(self, name, idx, slot=None):
+        super().__init__(name, idx, slot)
         self.nid = NSIM_BASE + idx
         self.lessor = None
 
@@ -329,8 +344,8 @@ class Traffic(Worker):
 
     PROGS = (P_PASS, P_NEXT, P_PASS2)
 
-    def __init__(self, name, idx):
-        super().__init__(name, idx)
+    def __init__(self, name, idx, slot=None):
+        super().__init__(name, idx, slot)
         self.ifx = 0
         self.attached = {AT_PRIMARY: {}, AT_PEER: {}}   # prog fd -> link fd or None
 
@@ -355,6 +370,9 @@ class Traffic(Worker):
             ping.kill()
             raise
         finally:
+            # stopped early by the cycle goal: SIGINT makes ping summarise
+            if ping.poll() is None:
+                ping.send_signal(signal.SIGINT)
             ping.wait()
         out = ping.stdout.read().decode()
         rx = [ln for ln in out.splitlines() if "received" in ln]
@@ -497,12 +515,12 @@ def netkits_and_leases():
     return left
 
 
-def spawn(cls, name, idx):
+def spawn(cls, name, idx, slot=None):
     rd, wr = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(rd)
-        w = cls(name, idx)
+        w = cls(name, idx, slot)
         res = "ok"
         try:
             w.run()
@@ -544,8 +562,11 @@ def main():
     t0 = time.monotonic()
 
     nw = int(os.environ.get("NK_STRESS_PAIRS", "2"))
-    kids = [spawn(Pairs, "pairs%d" % i, i) for i in range(nw)]
-    kids += [spawn(Singles, "singles%d" % i, i) for i in range(int(os.environ.get("NK_STRESS_SINGLES", "1")))]
+    ns = int(os.environ.get("NK_STRESS_SINGLES", "1"))
+    if nw + ns > SLOTS:
+        sys.exit("stress: at most %d pairs and singles workers" % SLOTS)
+    kids = [spawn(Pairs, "pairs%d" % i, i, i) for i in range(nw)]
+    kids += [spawn(Singles, "singles%d" % i, i, nw + i) for i in range(ns)]
     kids += [spawn(Traffic, "traffic", 0), spawn(Mover, "mover", 0)]
     cycles = {}
     lines = []
@@ -600,6 +621,8 @@ def main():
                    secs, total, cycles.get("pairs", 0), cycles.get("singles", 0), cycles.get("traffic", 0),
                    cycles.get("mover", 0), grow["SUnreclaim"], grow["Percpu"],
                    "FAIL" if fails else "ok"))
+    if CYCLES and total < CYCLES:
+        summary += " (goal of %d cycles not reached in %.0fs)" % (CYCLES, SECS)
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
         for x in fails:
