@@ -175,9 +175,15 @@ log=$NK_LOGS/build-$IMPL$NK_KSUF.log
 # of the last complete build of this directory (or of a sibling).
 objs=$NK_KBUILD/.nk-objects
 full=$(cat "$objs" 2>/dev/null || cat "$(sibling)/.nk-objects" 2>/dev/null || true)
+# The sleep is waited for, so that the TERM below ends it too: an orphaned
+# sleep would hold the cache lock (fd 9) and the output for up to a minute.
 progress() {
-	local n
-	while sleep 60; do
+	local n s
+	trap 'kill $s 2>/dev/null; exit 0' TERM
+	while :; do
+		sleep 60 &
+		s=$!
+		wait $s
 		n=$(grep -cE '^  (CC|AS|RUSTC)( [A-Z])? ' "$log" || true)
 		if [ -n "$full" ]; then
 			nk_say "build ($IMPL$NK_KSUF): $n of ~$full objects compiled ($((n * 100 / full))% of a full build)"
@@ -186,11 +192,12 @@ progress() {
 		fi
 	done
 }
-progress &
-nk_on_exit "kill $! 2>/dev/null"
+progress 9>&- &
+prog=$!
+nk_on_exit "kill $prog 2>/dev/null"
 nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage" "$log" \
 	nk_chroot $MAKE -j"$(nproc)" bzImage
-kill $! 2>/dev/null || true
+kill $prog 2>/dev/null || true
 find "$NK_KBUILD" -name '*.o' | wc -l >"$objs"
 check_config "after the build"
 grep -E '^CONFIG_NETKIT' "$NK_KBUILD/.config" | sed 's/^/  /' >&2
