@@ -120,6 +120,17 @@ rust_helper_netdev_set_lockdep_keys(struct net_device *dev,
 		lockdep_set_class(&dev->_tx[i]._xmit_lock, qdisc_xmit_lock_key);
 }
 
+/*
+ * priv_flags is a bitfield: bindgen's accessors move it one bit per loop
+ * iteration, about a thousand instructions for one read-modify-write.
+ */
+__rust_helper void
+rust_helper_netdev_change_priv_flags(struct net_device *dev, unsigned long set,
+				     unsigned long clear)
+{
+	dev->priv_flags = (dev->priv_flags & ~clear) | set;
+}
+
 __rust_helper void rust_helper_eth_hw_addr_random(struct net_device *dev)
 {
 	eth_hw_addr_random(dev);

@@ -977,22 +977,20 @@ impl<T: Driver> SetupDevice<T> {
     }
 
     fn change_priv_flags(&mut self, set: usize, clear: usize) {
-        // SAFETY: The `priv_flags_fast` group is plain data; either view of
-        // the union is valid.
-        let fast = unsafe { &mut self.raw().__bindgen_anon_1.__bindgen_anon_1 };
-        let v = (fast.priv_flags() & !clear) | set;
-        fast.set_priv_flags(v);
+        // SAFETY: The device is valid and exclusively ours during setup.
+        unsafe { bindings::netdev_change_priv_flags(self.0.as_raw(), set, clear) }
     }
 
     /// Marks transmit as lockless (`lltx`).
     pub fn set_lltx(&mut self) {
-        // SAFETY: As in `change_priv_flags`.
+        // SAFETY: The `priv_flags_fast` group is plain data; either view of
+        // the union is valid.
         unsafe { self.raw().__bindgen_anon_1.__bindgen_anon_1.set_lltx(1) };
     }
 
     /// The device transmits netmem without DMA (`NETMEM_TX_NO_DMA`).
     pub fn set_netmem_tx_no_dma(&mut self) {
-        // SAFETY: As in `change_priv_flags`.
+        // SAFETY: As in `set_lltx`.
         unsafe {
             self.raw()
                 .__bindgen_anon_1

@@ -153,6 +153,7 @@ pub struct PeerAttrs<'a> {
 impl<'a> PeerAttrs<'a> {
     /// Parses the peer info nested in `attr`; `EINVAL` if it is shorter than
     /// an `ifinfomsg`.
+    #[inline]
     pub fn parse(attr: &'a Attr, extack: &mut ExtAck) -> Result<Self> {
         let hdr = attr
             .data()
