@@ -5,7 +5,8 @@
 #   make check  [IMPL=rust|c] [T=pattern]       selftests in the VM
 #   make bench  [IMPL=c|rust|both]              benchmarks in the VM
 #   make fuzz   [IMPL=c|rust|both] [SEED=] [N=] differential netlink/BPF fuzzer
-#   make stress [IMPL=c|rust|both] [SECS=] [CYCLES=]  races: create/delete, attach, lease
+#   make stress [IMPL=c|rust|both] [SECS=] [CYCLES=]
+#                                               races: create/delete, attach, lease
 #   make lint                                   rustfmt, checkpatch, clippy
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
@@ -28,7 +29,7 @@ NK := tools/nk
 all: run
 
 help:
-	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
