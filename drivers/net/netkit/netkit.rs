@@ -5,7 +5,6 @@
 //! The Rust counterpart of `drivers/net/netkit.c`: same devices, netlink
 //! attributes, BPF attach points and C entry points.
 
-use core::sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed};
 use kernel::{
     bindings,
     net::{
@@ -16,18 +15,19 @@ use kernel::{
         },
         ethtool::DrvInfo,
         mprog::{AttachType, LinkType, Mprog, MprogDriver, MprogField, Which},
-        notifier::{self, Event, Notifier},
+        notifier::{Event, Notifier},
         queue::XskWakeup,
         rtnl::{
-            self, ifla, nla_total_size, Attr, Attrs, ExtAck, IfName, LinkAttrs, LinkOps,
-            LinkOpsTable, Msg, NameAssign, Net, NewDevice, NewLinkParams, NlaType, PeerAttrs,
-            Policy, PolicyEntry as P, PolicyTable, Registered, Rtnl,
+            self, ifla, nla_total_size, Attr, Attrs, ExtAck, IfName, LinkAttrs, LinkOps, Msg,
+            NameAssign, Net, NewDevice, NewLinkParams, NlaType, PeerAttrs, Policy,
+            PolicyEntry as P, PolicyTable, Registered, Rtnl,
         },
         skbuff::{BpfNetContext, DropReason, RxResult, SkBuff, TxContext, ETH_HLEN},
     },
     prelude::*,
     seq_file::SeqFile,
     seq_print,
+    sync::atomic::{Atomic, Relaxed},
 };
 
 const DRV_NAME: &CStr = c"netkit";
@@ -76,7 +76,7 @@ const _: () = assert!(
 #[pin_data]
 struct Netkit {
     // Fast path.
-    policy: AtomicI32,
+    policy: Atomic<i32>,
     scrub: u32,
     #[pin]
     mprog: Mprog,
@@ -84,27 +84,24 @@ struct Netkit {
     mode: u32,
     pair: u32,
     primary: bool,
-    headroom: AtomicU32,
+    headroom: Atomic<u32>,
 }
 
 type NkDev = DriverDevice<Netkit>;
 
-kernel::net_device_ops!(Netkit, export_peer_dev = netkit_peer_dev);
-static LINK_OPS: LinkOpsTable<Netkit> = LinkOpsTable::new();
-static NOTIFIER: notifier::Block<Netkit> = notifier::Block::new();
 
 static NETKIT_POLICY: Policy<{ A_MAX as usize + 1 }> = Policy::new([
     P::UNSPEC,
-    P::min_len(core::mem::size_of::<bindings::ifinfomsg>() as u16), // PEER_INFO
-    P::reject(c"Primary attribute is read-only"),                   // PRIMARY
-    P::of_type(NlaType::U32),                                       // POLICY
-    P::of_type(NlaType::U32),                                       // PEER_POLICY
-    P::max(NlaType::U32, L3 as i16),                                // MODE
-    P::max(NlaType::U32, SCRUB_DEFAULT as i16),                     // SCRUB
-    P::max(NlaType::U32, SCRUB_DEFAULT as i16),                     // PEER_SCRUB
-    P::of_type(NlaType::U16),                                       // HEADROOM
-    P::of_type(NlaType::U16),                                       // TAILROOM
-    P::max(NlaType::U32, SINGLE as i16),                            // PAIRING
+    P::peer_info(),                                 // PEER_INFO
+    P::reject(c"Primary attribute is read-only"),   // PRIMARY
+    P::of_type(NlaType::U32),                       // POLICY
+    P::of_type(NlaType::U32),                       // PEER_POLICY
+    P::max(NlaType::U32, L3 as i16),                // MODE
+    P::max(NlaType::U32, SCRUB_DEFAULT as i16),     // SCRUB
+    P::max(NlaType::U32, SCRUB_DEFAULT as i16),     // PEER_SCRUB
+    P::of_type(NlaType::U16),                       // HEADROOM
+    P::of_type(NlaType::U16),                       // TAILROOM
+    P::max(NlaType::U32, SINGLE as i16),            // PAIRING
 ]);
 
 kernel::mprog_entry_points!(
@@ -154,13 +151,13 @@ impl Driver for Netkit {
 
     fn priv_init() -> impl PinInit<Self> {
         pin_init!(Netkit {
-            policy: AtomicI32::new(PASS),
+            policy: Atomic::new(PASS),
             scrub: 0,
             mprog <- Mprog::new(),
             mode: 0,
             pair: 0,
             primary: false,
-            headroom: AtomicU32::new(0),
+            headroom: Atomic::new(0),
         })
     }
 
@@ -219,8 +216,7 @@ impl Driver for Netkit {
     }
 
     fn get_iflink(dev: &NkDev) -> i32 {
-        let rcu = kernel::sync::rcu::read_lock();
-        dev.peer(&rcu).map_or(0, |p| p.ifindex())
+        RcuHeld::read_lock(|rcu| dev.peer(rcu).map_or(0, |p| p.ifindex()))
     }
 
     #[inline(always)]
@@ -242,16 +238,17 @@ impl Driver for Netkit {
 
     fn set_rx_headroom(dev: &NkDev, headroom: i32) {
         let headroom = u32::try_from(headroom).unwrap_or_else(|_| dev::net_skb_pad());
-        let rcu = kernel::sync::rcu::read_lock();
-        dev.data().headroom.store(headroom, Relaxed);
-        match dev.peer(&rcu) {
-            None => dev.set_needed_headroom(headroom as u16),
-            Some(peer) => {
-                let h = headroom.max(peer.data().headroom.load(Relaxed)) as u16;
-                peer.set_needed_headroom(h);
-                dev.set_needed_headroom(h);
+        RcuHeld::read_lock(|rcu| {
+            dev.data().headroom.store(headroom, Relaxed);
+            match dev.peer(rcu) {
+                None => dev.set_needed_headroom(headroom as u16),
+                Some(peer) => {
+                    let h = headroom.max(peer.data().headroom.load(Relaxed)) as u16;
+                    peer.set_needed_headroom(h);
+                    dev.set_needed_headroom(h);
+                }
             }
-        }
+        })
     }
 
     fn set_rx_mode_async(_dev: &NkDev) -> Result {
@@ -259,7 +256,7 @@ impl Driver for Netkit {
         Ok(())
     }
 
-    fn bpf(dev: &NkDev, rtnl: &Rtnl, locked: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
+    fn bpf(dev: &NkDev, rtnl: &Rtnl, _locked: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
         let setup = match cmd {
             BpfCommand::SetupXskPool(setup) => setup,
             BpfCommand::SetupProg => return Err(EOPNOTSUPP),
@@ -268,22 +265,20 @@ impl Driver for Netkit {
         if !dev.data().is_single() {
             return Err(EOPNOTSUPP);
         }
-        let lease = locked
-            .rx_lease(u32::from(setup.queue_id()))?
-            .ok_or(EOPNOTSUPP)?;
+        let lease = setup.lease()?.ok_or(EOPNOTSUPP)?;
         let phys = lease.device();
         if !phys.supports_xsk_zc() {
             return Err(EOPNOTSUPP);
         }
         let create = setup.is_create();
-        let lock = phys.lock();
+        let lock = phys.lock(rtnl);
         if create && !phys.xdp_features_xsk() {
             return Err(EOPNOTSUPP);
         }
         if create && lock.min_mp_channel_count() != 0 {
             return Err(EBUSY);
         }
-        lease.setup_xsk_pool(rtnl, &lock, &setup)
+        lease.setup_pool(rtnl, &lock)
     }
 
     fn xsk_wakeup(_dev: &NkDev, queue: &XskWakeup<'_>, flags: u32) -> Result {
@@ -292,7 +287,11 @@ impl Driver for Netkit {
         queue.wakeup_lease(flags)
     }
 
-    fn queue_create(dev: &NkDev, queues: &RxQueues<'_>, extack: &mut ExtAck) -> Result<NewRxQueue> {
+    fn queue_create<'a>(
+        dev: &'a NkDev,
+        queues: RxQueues<'a>,
+        extack: &mut ExtAck,
+    ) -> Result<NewRxQueue<'a>> {
         let nk = dev.data();
         // In paired mode only the peer (non-primary) device leases queues;
         // the primary is the management side. Single devices always may.
@@ -405,10 +404,6 @@ impl LinkOps for Netkit {
     const KIND: &'static CStr = DRV_NAME;
     const PEER_TYPE: u16 = A_PEER_INFO as u16;
     const POLICY: &'static PolicyTable = NETKIT_POLICY.table();
-
-    fn link_ops() -> &'static LinkOpsTable<Self> {
-        &LINK_OPS
-    }
 
     fn alloc_queues(num_tx: u32, num_rx: u32) -> Result<(u32, u32)> {
         if num_tx > NUM_TX_QUEUES_MAX || num_rx > NUM_RX_QUEUES_MAX {
@@ -664,49 +659,31 @@ impl MprogDriver for Netkit {
 }
 
 impl Notifier for Netkit {
-    fn block() -> &'static notifier::Block<Self> {
-        &NOTIFIER
-    }
-
     /// Deletes the netkits that lease queues of a physical device that goes
     /// away, in one batch: a physical device may lease several queues to one
     /// netkit and queues to several netkits.
-    fn event(rtnl: &Rtnl, event: Event, dev: &Device) {
+    fn event(rtnl: &mut Rtnl, event: Event, dev: &Device) {
         if event != Event::UNREGISTER || !dev.is_unregistering() || !dev.has_parent() {
             return;
         }
         rtnl::unregister_many(rtnl, |list| {
-            let guard = dev.lock_ops();
+            let guard = dev.lock_ops(list.rtnl());
             // A device without the ops lock has no queue management, so no
             // leases.
             let Some(lock) = guard.locked() else { return };
             for i in 0..dev.real_num_rx_queues() {
                 if let Some(nk) = lock.leasee(i).and_then(|d| d.downcast::<Netkit>()) {
-                    rtnl::dellink::<Netkit>(rtnl, nk, list);
+                    rtnl::dellink::<Netkit>(list, nk);
                 }
             }
         });
     }
 }
 
-struct NetkitModule {
-    _notifier: notifier::Registration<Netkit>,
-    _link: rtnl::Registration<Netkit>,
-}
-
-impl kernel::Module for NetkitModule {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let link = rtnl::Registration::<Netkit>::register()?;
-        let notifier = notifier::Registration::<Netkit>::register()?;
-        Ok(Self {
-            _notifier: notifier,
-            _link: link,
-        })
-    }
-}
-
-module! {
-    type: NetkitModule,
+kernel::module_net_driver! {
+    type: Netkit,
+    export_peer_dev: netkit_peer_dev,
+    notifier: Netkit,
     name: "netkit",
     authors: [
         "Daniel Borkmann <daniel@iogearbox.net>",

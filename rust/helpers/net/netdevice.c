@@ -2,6 +2,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/netdev_lock.h>
 #include <net/netdev_rx_queue.h>
 
@@ -53,6 +54,16 @@ __rust_helper long rust_helper_netdev_stats_read_tx_dropped(const struct net_dev
 __rust_helper bool rust_helper_netdev_need_ops_lock(const struct net_device *dev)
 {
 	return netdev_need_ops_lock(dev);
+}
+
+__rust_helper void rust_helper_ASSERT_RTNL(void)
+{
+	ASSERT_RTNL();
+}
+
+__rust_helper void rust_helper_netdev_assert_locked(const struct net_device *dev)
+{
+	netdev_assert_locked(dev);
 }
 
 __rust_helper void rust_helper_netdev_lock(struct net_device *dev)

@@ -13,14 +13,21 @@
 //! ```
 //! use kernel::net::{
 //!     dev::{Driver, DriverDevice, SetupDevice, TxStatus},
-//!     rtnl::{self, ExtAck, LinkOps, LinkOpsTable, NewDevice, NewLinkParams, Registered, Rtnl},
+//!     rtnl::{self, ExtAck, HasLinkOps, LinkOps, LinkOpsTable, NewDevice, NewLinkParams},
+//!     rtnl::{Registered, Rtnl},
 //!     skbuff::{DropReason, SkBuff, TxContext},
 //! };
 //!
 //! struct Sink;
 //!
+//! // What `kernel::module_net_driver!` does for a driver module.
 //! kernel::net_device_ops!(Sink);
 //! static LINK_OPS: LinkOpsTable<Sink> = LinkOpsTable::new();
+//! impl HasLinkOps for Sink {
+//!     fn link_ops() -> &'static LinkOpsTable<Self> {
+//!         &LINK_OPS
+//!     }
+//! }
 //! static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
 //!
 //! #[vtable]
@@ -49,10 +56,6 @@
 //!     const KIND: &'static CStr = c"rustdoc_sink";
 //!     const POLICY: &'static rtnl::PolicyTable = POLICY.table();
 //!
-//!     fn link_ops() -> &'static LinkOpsTable<Self> {
-//!         &LINK_OPS
-//!     }
-//!
 //!     fn newlink<'a>(
 //!         rtnl: &'a Rtnl,
 //!         dev: NewDevice<'a, Self>,
@@ -63,9 +66,11 @@
 //!     }
 //! }
 //!
-//! let registration = rtnl::Registration::<Sink>::register()?;
+//! // SAFETY: A test may sleep; the registration is dropped below.
+//! let registration = unsafe { rtnl::Registration::<Sink>::register() }?;
 //! // A kind can be registered once.
-//! assert_eq!(rtnl::Registration::<Sink>::register().err(), Some(EEXIST));
+//! // SAFETY: As above.
+//! assert_eq!(unsafe { rtnl::Registration::<Sink>::register() }.err(), Some(EEXIST));
 //! drop(registration);
 //! # Ok::<(), Error>(())
 //! ```
@@ -77,50 +82,34 @@ use crate::{
     impl_flags,
     net::{
         ethtool::DrvInfo,
-        queue::{Lease, RxQueue, XskWakeup},
+        queue::{Lease, RxQueue, XskLease, XskWakeup},
         rtnl::{ExtAck, Net, Rtnl},
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
-    sync::{rcu, LockClassKey},
+    sync::{
+        atomic::{atomic_load, atomic_store, Atomic, Relaxed, Release},
+        rcu, LockClassKey,
+    },
     types::{NotThreadSafe, Opaque},
 };
-use core::{
-    marker::PhantomData,
-    ptr,
-    sync::atomic::{AtomicPtr, Ordering},
-};
+use core::{marker::PhantomData, ptr};
 
 mod private {
     pub trait Sealed {}
 }
 pub(crate) use private::Sealed;
 
-/// `WARN_ON_ONCE(cond)`: warns the first time `cond` holds at this call
-/// site; returns `cond`.
-macro_rules! warn_on_once {
-    ($cond:expr) => {{
-        static WARNED: ::core::sync::atomic::AtomicBool =
-            ::core::sync::atomic::AtomicBool::new(false);
-        let cond: bool = $cond;
-        if cond && !WARNED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
-            $crate::warn_on!(true);
-        }
-        cond
-    }};
-}
-pub(crate) use warn_on_once;
-
 /// Proof of an RCU read-side critical section.
 ///
-/// Sealed: only this crate's guards and context tokens implement it.
+/// Sealed: only this crate's context tokens implement it, and each is only
+/// lent out for a scope (a callback, [`RcuHeld::read_lock`]) that cannot be
+/// leaked, unlike an owned [`rcu::Guard`].
 pub trait RcuRead: Sealed {}
 
-impl Sealed for rcu::Guard {}
-impl RcuRead for rcu::Guard {}
-
-/// An RCU read-side critical section the core entered before calling a
-/// driver (e.g. `ndo_get_peer_dev`): no need to take the lock again.
+/// An RCU read-side critical section the current context is in: one the
+/// core entered before calling a driver (e.g. `ndo_get_peer_dev`), or one
+/// [`RcuHeld::read_lock`] holds for its closure.
 pub struct RcuHeld(NotThreadSafe);
 
 impl Sealed for RcuHeld {}
@@ -133,6 +122,16 @@ impl RcuHeld {
     unsafe fn assume<'a>() -> &'a RcuHeld {
         static TOKEN: RcuHeldToken = RcuHeldToken(RcuHeld(NotThreadSafe));
         &TOKEN.0
+    }
+
+    /// Runs `f` in an RCU read-side critical section (`rcu_read_lock`);
+    /// nothing borrowed from the token outlives `f`.
+    #[inline]
+    pub fn read_lock<R>(f: impl for<'a> FnOnce(&'a RcuHeld) -> R) -> R {
+        let _guard = rcu::read_lock();
+        // SAFETY: `_guard` holds the read lock until after `f` returns, and
+        // `f` cannot keep the token.
+        f(unsafe { RcuHeld::assume() })
     }
 }
 
@@ -160,6 +159,10 @@ impl Flags {
     /// `self` with `flag` cleared; other bits, named here or not, stay.
     pub fn without(self, flag: Flag) -> Self {
         Self(self.0 & !(flag as u32))
+    }
+
+    pub(crate) fn bits(self) -> u32 {
+        self.0
     }
 }
 
@@ -267,17 +270,18 @@ impl Device {
     /// Returns the interface index (`READ_ONCE(dev->ifindex)`).
     #[inline]
     pub fn ifindex(&self) -> i32 {
-        // SAFETY: The device is valid (type invariant); the field is read
-        // once, as C does, since registration may set it concurrently.
-        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).ifindex) }
+        // SAFETY: The device is valid (type invariant) and the field aligned;
+        // registration sets it with one store, as `READ_ONCE` readers in C
+        // assume.
+        unsafe { atomic_load(&raw mut (*self.as_raw()).ifindex, Relaxed) }
     }
 
-    /// Returns `dev->flags`.
+    /// Returns `dev->flags` (`READ_ONCE`).
     #[inline]
     pub fn flags(&self) -> Flags {
-        // SAFETY: The device is valid; `flags` is a word written under RTNL
-        // and read once here, as `READ_ONCE` would.
-        Flags(unsafe { ptr::read_volatile(&raw const (*self.as_raw()).flags) })
+        // SAFETY: As for `ifindex`; `flags` is written with one store under
+        // RTNL.
+        Flags(unsafe { atomic_load(&raw mut (*self.as_raw()).flags, Relaxed) })
     }
 
     /// Whether the device is administratively up (`IFF_UP`).
@@ -313,18 +317,22 @@ impl Device {
         unsafe { !(*self.as_raw()).dev.parent.is_null() }
     }
 
+    /// `dev->reg_state` (`READ_ONCE`).
+    fn reg_state(&self) -> u32 {
+        // SAFETY: The device is valid; the byte `reg_state` is written with
+        // one store under RTNL, and `i8` has its size and alignment.
+        let state = unsafe { atomic_load((&raw mut (*self.as_raw()).reg_state).cast::<i8>(), Relaxed) };
+        u32::from(state as u8)
+    }
+
     /// Whether the device is being unregistered (`NETREG_UNREGISTERING`).
     pub fn is_unregistering(&self) -> bool {
-        // SAFETY: The device is valid; `reg_state` is read once, as C does.
-        let state = unsafe { ptr::read_volatile(&raw const (*self.as_raw()).reg_state) };
-        u32::from(state) == bindings::netdev_reg_state_NETREG_UNREGISTERING
+        self.reg_state() == bindings::netdev_reg_state_NETREG_UNREGISTERING
     }
 
     /// Whether the device is registered (`NETREG_REGISTERED`).
     pub(crate) fn is_registered(&self) -> bool {
-        // SAFETY: As for `is_unregistering`.
-        let state = unsafe { ptr::read_volatile(&raw const (*self.as_raw()).reg_state) };
-        u32::from(state) == bindings::netdev_reg_state_NETREG_REGISTERED
+        self.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED
     }
 
     /// Whether the device is queued for unregistration in a batch.
@@ -334,25 +342,33 @@ impl Device {
         unsafe { bindings::unregister_netdevice_queued(self.as_raw()) }
     }
 
-    /// Returns `dev->needed_headroom`.
+    /// Whether the device is registered and in no unregistration batch:
+    /// under RTNL, it stays registered until RTNL is released.
+    pub(crate) fn is_live(&self, rtnl: &Rtnl) -> bool {
+        self.is_registered() && !self.unregister_queued(rtnl)
+    }
+
+    /// Returns `dev->needed_headroom` (`READ_ONCE`).
     #[inline]
     pub fn needed_headroom(&self) -> u16 {
-        // SAFETY: The device is valid; the hint is read once, as C does.
-        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).needed_headroom) }
+        // SAFETY: The device is valid; the core writes the hint with one
+        // store, and `i16` has the size and alignment of the `u16`.
+        unsafe { atomic_load((&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(), Relaxed) as u16 }
     }
 
-    /// Returns `dev->needed_tailroom`.
+    /// Returns `dev->needed_tailroom` (`READ_ONCE`).
     #[inline]
     pub fn needed_tailroom(&self) -> u16 {
-        // SAFETY: The device is valid; the hint is read once, as C does.
-        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).needed_tailroom) }
+        // SAFETY: As for `needed_headroom`.
+        unsafe { atomic_load((&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(), Relaxed) as u16 }
     }
 
-    /// Returns the number of active rx queues.
+    /// Returns the number of active rx queues (`READ_ONCE`).
     #[inline]
     pub fn real_num_rx_queues(&self) -> u32 {
-        // SAFETY: The device is valid; read once, as `READ_ONCE` would.
-        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).real_num_rx_queues) }
+        // SAFETY: The device is valid; the count is written with one store,
+        // under the instance lock.
+        unsafe { atomic_load(&raw mut (*self.as_raw()).real_num_rx_queues, Relaxed) }
     }
 
     /// Returns the number of allocated rx queues.
@@ -385,18 +401,6 @@ impl Device {
         unsafe { bindings::netif_carrier_off(self.as_raw()) }
     }
 
-    /// Changes `dev->flags` as `SIOCSIFFLAGS` would (`dev_change_flags`);
-    /// `EINVAL` for a device that is not registered (the core would notify
-    /// about it).
-    pub fn change_flags(&self, _rtnl: &Rtnl, flags: Flags) -> Result {
-        if !self.is_registered() {
-            return Err(EINVAL);
-        }
-        // SAFETY: The device is valid and RTNL, which the function needs, is
-        // held (`_rtnl`); a NULL extack is allowed.
-        to_result(unsafe { bindings::dev_change_flags(self.as_raw(), flags.0, ptr::null_mut()) })
-    }
-
     /// Sets the MAC address from a `struct sockaddr` (`eth_mac_addr`).
     pub fn eth_mac_addr(&self, _rtnl: &Rtnl, addr: &SockAddr) -> Result {
         // SAFETY: The device is valid, RTNL serialises address changes;
@@ -418,17 +422,19 @@ impl Device {
         unsafe { bindings::netdev_stats_read_tx_dropped(self.as_raw()) as u64 }
     }
 
-    /// Takes the device instance lock (`netdev_lock`).
-    pub fn lock(&self) -> InstanceGuard<'_> {
+    /// Takes the device instance lock (`netdev_lock`), which may sleep:
+    /// `_rtnl` proves a context that may, and RTNL is taken before the
+    /// instance lock.
+    pub fn lock(&self, _rtnl: &Rtnl) -> InstanceGuard<'_> {
         // SAFETY: The device is valid; `dev->lock` is initialised at
-        // allocation. The guard unlocks.
+        // allocation; the context may sleep (`_rtnl`). The guard unlocks.
         unsafe { bindings::netdev_lock(self.as_raw()) };
         InstanceGuard(Locked::new(self))
     }
 
     /// Takes the instance lock if the device's ops need it
-    /// (`netdev_lock_ops`).
-    pub fn lock_ops(&self) -> OpsGuard<'_> {
+    /// (`netdev_lock_ops`); may sleep, see [`Device::lock`].
+    pub fn lock_ops(&self, _rtnl: &Rtnl) -> OpsGuard<'_> {
         // SAFETY: The device is valid. Whether it needs the ops lock is fixed
         // before registration, so the guard's check matches this one.
         unsafe { bindings::netdev_lock_ops(self.as_raw()) };
@@ -461,8 +467,8 @@ impl Device {
     /// Whether `dev->xdp_features` has every AF_XDP zero-copy bit.
     pub fn xdp_features_xsk(&self) -> bool {
         let xsk = bindings::NETDEV_XDP_ACT_XSK;
-        // SAFETY: The device is valid; the word is read once.
-        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).xdp_features) & xsk == xsk }
+        // SAFETY: The device is valid; the word is written with one store.
+        unsafe { atomic_load(&raw mut (*self.as_raw()).xdp_features, Relaxed) & xsk == xsk }
     }
 
     /// Returns the typed device if `self` was set up by driver `T`.
@@ -509,6 +515,8 @@ impl<'a> Locked<'a> {
     ///
     /// The instance lock of `dev` must be held for `'a`.
     pub(crate) unsafe fn assume_held(dev: &'a Device) -> Self {
+        // SAFETY: Checks the caller's promise where lockdep can.
+        unsafe { bindings::netdev_assert_locked(dev.as_raw()) };
         Self::new(dev)
     }
 
@@ -626,35 +634,51 @@ impl Drop for OpsGuard<'_> {
     }
 }
 
-/// The rx queues of a device in `ndo_queue_create`, under its instance lock.
-pub struct RxQueues<'a>(Locked<'a>);
+/// An invariant lifetime: `Brand<'a>` is only `Brand<'a>`.
+type Brand<'a> = PhantomData<fn(&'a ()) -> &'a ()>;
 
-/// A queue [`RxQueues::add`] made: what `queue_create` returns.
-pub struct NewRxQueue(u32);
+/// The rx queues of a device in one `ndo_queue_create` call, under its
+/// instance lock. `'a` brands the call: the queue [`RxQueues::add`] makes
+/// can only be returned from it.
+pub struct RxQueues<'a> {
+    locked: Locked<'a>,
+    _brand: Brand<'a>,
+}
 
-impl RxQueues<'_> {
+/// The queue [`RxQueues::add`] made in a `queue_create` call, of that
+/// call's device: what the call returns.
+///
+/// # Invariants
+///
+/// `self.0` is an active rx queue index of the device of the call `'a`
+/// brands.
+pub struct NewRxQueue<'a>(u32, Brand<'a>);
+
+impl<'a> RxQueues<'a> {
     /// The instance lock proof.
-    pub fn locked(&self) -> &Locked<'_> {
-        &self.0
+    pub fn locked(&self) -> &Locked<'a> {
+        &self.locked
     }
 
     /// Activates one more rx queue (`netif_set_real_num_rx_queues`); the
-    /// error of the core if the device has no queue left.
-    pub fn add(&self) -> Result<NewRxQueue> {
-        let old = self.0.dev.real_num_rx_queues();
+    /// error of the core if the device has no queue left. One per call.
+    pub fn add(self) -> Result<NewRxQueue<'a>> {
+        let dev = self.locked.dev;
+        let old = dev.real_num_rx_queues();
         let new = old.checked_add(1).ok_or(EINVAL)?;
         // SAFETY: The device is valid and its instance lock is held (type
         // invariant of `Locked`); the function checks `new` against
         // `num_rx_queues`.
-        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.0.dev.as_raw(), new) })?;
-        Ok(NewRxQueue(old))
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(dev.as_raw(), new) })?;
+        // INVARIANT: Queue `old` of this call's device is now active.
+        Ok(NewRxQueue(old, PhantomData))
     }
 }
 
 /// Ends every lease of `dev`'s rx queues (`ndo_uninit`).
-fn unlease_all<T: Driver>(dev: &DriverDevice<T>) {
+fn unlease_all<T: Driver>(dev: &DriverDevice<T>, rtnl: &Rtnl) {
     let n = dev.real_num_rx_queues();
-    let lock = dev.lock();
+    let lock = dev.lock(rtnl);
     for i in 0..n {
         let Ok(Some(lease)) = lock.rx_lease(i) else {
             continue;
@@ -664,7 +688,7 @@ fn unlease_all<T: Driver>(dev: &DriverDevice<T>) {
         // it valid until the matching `dev_put` below.
         unsafe { bindings::dev_hold(phys.as_raw()) };
         {
-            let phys_lock = phys.lock();
+            let phys_lock = phys.lock(rtnl);
             // Cannot fail: the two queues are leased to each other.
             let _ = lock.unlease(i, &phys_lock);
         }
@@ -687,45 +711,64 @@ pub enum BpfCommand<'a> {
     Other,
 }
 
-/// An `XDP_SETUP_XSK_POOL` command.
+/// An `XDP_SETUP_XSK_POOL` command, for the device whose instance lock
+/// `ndo_bpf` holds.
 ///
 /// # Invariants
 ///
-/// The wrapped `netdev_bpf` is valid for `'a` and its command is
-/// `XDP_SETUP_XSK_POOL`.
-pub struct XskPoolSetup<'a>(&'a Opaque<bindings::netdev_bpf>);
+/// `raw` is valid for `'a`, its command is `XDP_SETUP_XSK_POOL`, and it is
+/// for the device `locked` holds the instance lock of.
+pub struct XskPoolSetup<'a> {
+    raw: &'a Opaque<bindings::netdev_bpf>,
+    locked: &'a Locked<'a>,
+}
 
-impl XskPoolSetup<'_> {
+impl<'a> XskPoolSetup<'a> {
     /// The queue the pool is for.
     pub fn queue_id(&self) -> u16 {
         // SAFETY: Valid, with `xsk` the union member in use (invariant).
-        unsafe { (*self.0.get()).__bindgen_anon_1.xsk.queue_id }
+        unsafe { (*self.raw.get()).__bindgen_anon_1.xsk.queue_id }
     }
 
     /// Whether a pool is being installed (else removed).
     pub fn is_create(&self) -> bool {
         // SAFETY: As above.
-        unsafe { !(*self.0.get()).__bindgen_anon_1.xsk.pool.is_null() }
+        unsafe { !(*self.raw.get()).__bindgen_anon_1.xsk.pool.is_null() }
+    }
+
+    /// The physical queue that the command's own queue leases, if any, to
+    /// forward the command to; `EINVAL` past the active queues.
+    pub fn lease(&self) -> Result<Option<XskLease<'_>>> {
+        let lease = self.locked.rx_lease(u32::from(self.queue_id()))?;
+        // SAFETY: The lease of the command's queue on the command's device
+        // (type invariant).
+        Ok(lease.map(|lease| unsafe { XskLease::new(lease, self) }))
     }
 
     /// A copy of the command.
     pub(crate) fn copy(&self) -> bindings::netdev_bpf {
         // SAFETY: Valid (type invariant); `netdev_bpf` is plain data.
-        unsafe { ptr::read(self.0.get()) }
+        unsafe { ptr::read(self.raw.get()) }
     }
 }
 
 impl<'a> BpfCommand<'a> {
     /// # Safety
     ///
-    /// `bpf` must be valid for `'a`.
-    unsafe fn from_raw(bpf: *mut bindings::netdev_bpf) -> Self {
+    /// `bpf` must be valid for `'a`, and be for the device `locked` holds
+    /// the lock of.
+    unsafe fn from_raw(bpf: *mut bindings::netdev_bpf, locked: &'a Locked<'a>) -> Self {
         // SAFETY: Valid per the caller.
         match unsafe { (*bpf).command } {
             bindings::bpf_netdev_command_XDP_SETUP_PROG => BpfCommand::SetupProg,
             bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL => {
-                // SAFETY: Valid for `'a`; the command is the pool setup.
-                BpfCommand::SetupXskPool(XskPoolSetup(unsafe { &*bpf.cast() }))
+                // INVARIANT: Valid for `'a`, the pool setup, for `locked`'s
+                // device (the caller's promise).
+                BpfCommand::SetupXskPool(XskPoolSetup {
+                    // SAFETY: Valid for `'a`; `Opaque` is transparent.
+                    raw: unsafe { &*bpf.cast() },
+                    locked,
+                })
             }
             _ => BpfCommand::Other,
         }
@@ -858,9 +901,10 @@ impl<T: Driver> DriverDevice<T> {
     /// The peer of a device pair, under RCU (`rcu_dereference`).
     #[inline(always)]
     pub fn peer<'a>(&self, _rcu: &'a impl RcuRead) -> Option<&'a DriverDevice<T>> {
-        // Relaxed: the address dependency orders the reads, as in
-        // `rcu_dereference`.
-        let p = self.area().peer.0.load(Ordering::Relaxed);
+        // A relaxed load is `READ_ONCE`, whose address dependency orders
+        // the reads through the pointer after the publisher's release store
+        // (LKMM), as `rcu_dereference` does.
+        let p = self.area().peer.0.load(Relaxed);
         // SAFETY: By the `PrivArea` invariant a non-null peer is a device of
         // `T` that stays valid until a grace period after it is unpublished,
         // which `_rcu` holds off.
@@ -870,7 +914,8 @@ impl<T: Driver> DriverDevice<T> {
     /// The peer of a device pair, under RTNL (`rtnl_dereference`).
     #[inline]
     pub fn peer_rtnl<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
-        let p = self.area().peer.0.load(Ordering::Relaxed);
+        // RTNL serialises the writers (`rtnl_dereference`).
+        let p = self.area().peer.0.load(Relaxed);
         // SAFETY: Unpublishing and unregistration both happen under RTNL,
         // and a device is not freed while RTNL is held.
         (!p.is_null()).then(|| unsafe { DriverDevice::from_raw(p) })
@@ -883,13 +928,14 @@ impl<T: Driver> DriverDevice<T> {
     /// `peer` must be registered, and unpublished with
     /// [`DriverDevice::take_peer`] before its unregistration starts.
     pub(crate) unsafe fn set_peer(&self, _rtnl: &Rtnl, peer: &DriverDevice<T>) {
-        self.area().peer.0.store(peer.as_raw(), Ordering::Release);
+        // Release: readers see the peer initialised (`rcu_assign_pointer`).
+        self.area().peer.0.store(peer.as_raw(), Release);
     }
 
     /// Unpublishes the peer (`RCU_INIT_POINTER(p, NULL)`) and returns it,
     /// still valid while RTNL is held.
     pub(crate) fn take_peer<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
-        let p = self.area().peer.0.swap(ptr::null_mut(), Ordering::Relaxed);
+        let p = self.area().peer.0.xchg(ptr::null_mut(), Relaxed);
         // SAFETY: The device was valid when published and is not freed while
         // RTNL is held.
         (!p.is_null()).then(|| unsafe { DriverDevice::from_raw(p) })
@@ -899,15 +945,28 @@ impl<T: Driver> DriverDevice<T> {
     #[inline]
     pub fn set_needed_headroom(&self, headroom: u16) {
         // SAFETY: The device is valid; the core reads this hint once,
-        // without locks, so it is written once.
-        unsafe { ptr::write_volatile(&raw mut (*self.as_raw()).needed_headroom, headroom) }
+        // without locks, so it is written with one store (`WRITE_ONCE`);
+        // `i16` has the size and alignment of the `u16`.
+        unsafe {
+            atomic_store(
+                (&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(),
+                headroom as i16,
+                Relaxed,
+            )
+        }
     }
 
     /// Sets `dev->needed_tailroom`.
     #[inline]
     pub fn set_needed_tailroom(&self, tailroom: u16) {
         // SAFETY: As for `set_needed_headroom`.
-        unsafe { ptr::write_volatile(&raw mut (*self.as_raw()).needed_tailroom, tailroom) }
+        unsafe {
+            atomic_store(
+                (&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(),
+                tailroom as i16,
+                Relaxed,
+            )
+        }
     }
 
     /// Adds one transmitted packet to the per-cpu stats (`dev_sw_netstats_tx_add`).
@@ -941,7 +1000,7 @@ impl<T: Driver> DriverDevice<T> {
 }
 
 /// An RCU-protected pointer to a registered net_device.
-struct DevicePtr(AtomicPtr<bindings::net_device>);
+struct DevicePtr(Atomic<*mut bindings::net_device>);
 
 /// A device being allocated: `setup` configures it before anything else can
 /// see it.
@@ -1145,11 +1204,11 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
     /// `queue_mgmt_ops->ndo_queue_create`: adds an rx queue with
     /// [`RxQueues::add`] and returns it. Runs under the instance lock; the
     /// abstraction ends the queues' leases in `ndo_uninit`.
-    fn queue_create(
-        _dev: &DriverDevice<Self>,
-        _queues: &RxQueues<'_>,
+    fn queue_create<'a>(
+        _dev: &'a DriverDevice<Self>,
+        _queues: RxQueues<'a>,
         _extack: &mut ExtAck,
-    ) -> Result<NewRxQueue> {
+    ) -> Result<NewRxQueue<'a>> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -1282,6 +1341,32 @@ macro_rules! net_device_ops {
     };
 }
 
+/// `priv_size` of `T`'s devices: the size of its `PrivArea`, checked to
+/// fit the `int` that `alloc_netdev_mqs()` takes (with the `net_device` in
+/// front of it) and to need no alignment beyond the private area's.
+pub(crate) const fn priv_size<T: Driver>() -> usize {
+    const {
+        assert!(
+            core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize,
+            "private data aligned beyond NETDEV_ALIGN"
+        )
+    };
+    const {
+        assert!(
+            core::mem::size_of::<PrivArea<T>>()
+                <= c_int::MAX as usize - core::mem::size_of::<bindings::net_device>(),
+            "private data larger than alloc_netdev_mqs() can allocate"
+        )
+    };
+    core::mem::size_of::<PrivArea<T>>()
+}
+
+/// Offset of the driver's data in `T`'s private area.
+#[cfg(CONFIG_BPF_SYSCALL)]
+pub(crate) const fn data_offset<T: Driver>() -> usize {
+    core::mem::offset_of!(PrivArea<T>, data)
+}
+
 type PeerDevFn = unsafe extern "C" fn(*mut bindings::net_device) -> *mut bindings::net_device;
 
 impl<T: Driver> Default for Ops<T> {
@@ -1321,10 +1406,11 @@ impl<T: Driver> Ops<T> {
         };
         const {
             assert!(
-                core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize,
-                "private data aligned beyond NETDEV_ALIGN"
+                !T::HAS_GET_PEER_DEV || T::PCPU_STATS.is_tstats(),
+                "bpf_redirect_peer() counts rx on the peer's tstats"
             )
         };
+        let _ = priv_size::<T>();
         const {
             assert!(
                 !core::mem::needs_drop::<T::Priv>(),
@@ -1467,7 +1553,7 @@ impl<T: Driver> Adapter<T> {
             field.get(dev.data()).release_all(rtnl);
         }
         if T::HAS_QUEUE_CREATE {
-            unlease_all(dev);
+            unlease_all(dev, rtnl);
         }
     }
 
@@ -1585,19 +1671,15 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         cmd: *mut bindings::netdev_bpf,
     ) -> c_int {
-        // SAFETY: Called by the core under RTNL on one of `T`'s devices
-        // with a valid command. `T` has `queue_mgmt_ops` (checked in
-        // `Ops::build`), so `netdev_need_ops_lock` is true and the core also
-        // holds the instance lock around `ndo_bpf`.
-        let (dev, cmd, rtnl) = unsafe {
-            (
-                Self::dev(dev),
-                BpfCommand::from_raw(cmd),
-                Rtnl::assume_held(),
-            )
-        };
+        // SAFETY: Called by the core under RTNL on one of `T`'s devices.
+        // `T` has `queue_mgmt_ops` (checked in `Ops::build`), so
+        // `netdev_need_ops_lock` is true and the core also holds the
+        // instance lock around `ndo_bpf`.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
         // SAFETY: See above.
         let locked = unsafe { Locked::assume_held(dev) };
+        // SAFETY: A valid command for `dev`, whose lock `locked` proves.
+        let cmd = unsafe { BpfCommand::from_raw(cmd, &locked) };
         from_result(|| T::bpf(dev, rtnl, &locked, cmd).map(|()| 0))
     }
 
@@ -1646,11 +1728,15 @@ impl<T: Driver> Adapter<T> {
         let extack = &mut unsafe { ExtAck::from_raw(extack) };
         // SAFETY: Called on one of `T`'s devices.
         let dev = unsafe { Self::dev(dev) };
-        // SAFETY: `ndo_queue_create` runs under the instance lock.
-        let queues = RxQueues(unsafe { Locked::assume_held(dev) });
+        let queues = RxQueues {
+            // SAFETY: `ndo_queue_create` runs under the instance lock.
+            locked: unsafe { Locked::assume_held(dev) },
+            _brand: PhantomData,
+        };
         from_result(|| {
-            let q = T::queue_create(dev, &queues, extack)?;
-            // At most `num_rx_queues`, an `unsigned int` the core allocated.
+            let q = T::queue_create(dev, queues, extack)?;
+            // An index below `num_rx_queues`, at most 4096 (the core's
+            // check at allocation), so it fits.
             Ok(q.0 as c_int)
         })
     }
@@ -1670,7 +1756,7 @@ pub(crate) unsafe fn setup<T: Driver>(dev: *mut bindings::net_device) {
     // place.
     unsafe {
         let p = bindings::netdev_priv(dev).cast::<PrivArea<T>>();
-        (&raw mut (*p).peer).write(DevicePtr(AtomicPtr::new(ptr::null_mut())));
+        (&raw mut (*p).peer).write(DevicePtr(Atomic::new(ptr::null_mut())));
         ::pin_init::raw_init(&raw mut (*p).data, T::priv_init());
     }
     let ops = T::statics().ops();

@@ -18,13 +18,13 @@ use crate::{
     },
     prelude::*,
     seq_file::SeqFile,
+    sync::{
+        atomic::{self, atomic_load, Atomic, Full, Relaxed, Release},
+        rcu,
+    },
     types::Opaque,
 };
-use core::{
-    marker::PhantomData,
-    ptr,
-    sync::atomic::{AtomicPtr, Ordering},
-};
+use core::{marker::PhantomData, ptr};
 
 /// `BPF_F_REPLACE`.
 pub const F_REPLACE: u32 = bindings::BPF_F_REPLACE;
@@ -174,8 +174,10 @@ pub enum Which {
 /// up with `bpf_mprog_bundle_init` before first use (by [`Mprog::new`]) and
 /// is only changed under RTNL.
 #[repr(C)]
+#[pin_data]
 pub struct Mprog {
-    active: AtomicPtr<bindings::bpf_mprog_entry>,
+    active: Atomic<Entry>,
+    #[pin]
     bundle: Opaque<bindings::bpf_mprog_bundle>,
 }
 
@@ -193,36 +195,37 @@ impl Mprog {
     /// An empty attach point (`bpf_mprog_bundle_init`). Its entries point
     /// back into the bundle, hence the pinning.
     pub fn new() -> impl PinInit<Self> {
-        // SAFETY: `slot` is valid for writes and pinned; both fields are
-        // initialised before returning.
-        unsafe {
-            pin_init::pin_init_from_closure(|slot: *mut Self| {
-                (&raw mut (*slot).active).write(AtomicPtr::new(ptr::null_mut()));
-                bindings::bpf_mprog_bundle_init((*slot).bundle.get());
-                Ok(())
-            })
-        }
+        // INVARIANT: No entry is active; the bundle is initialised in place.
+        pin_init!(Self {
+            active: Atomic::new(ptr::null_mut()),
+            // SAFETY: `b` is valid for writes and pinned.
+            bundle <- Opaque::ffi_init(|b| unsafe { bindings::bpf_mprog_bundle_init(b) }),
+        })
     }
 
     /// Runs the attached programs on `skb` until one returns other than
     /// `next`; returns `default` when none is attached.
     #[inline(always)]
     pub fn run(&self, _ctx: &BpfNetContext, skb: &mut SkBuff<'_>, default: i32, next: i32) -> i32 {
-        let entry = self.active.load(Ordering::Relaxed);
+        // `rcu_dereference`: a relaxed load is `READ_ONCE`, whose address
+        // dependency orders the reads of the entry after the release store
+        // that published it (LKMM).
+        let entry = self.active.load(Relaxed);
         if entry.is_null() {
             return default;
         }
         let mut ret = default;
         // SAFETY: A published entry stays valid until a grace period after it
         // is unpublished (`update` then `synchronize_rcu`), which `_ctx`
-        // (BH disabled) holds off; its program list ends with a NULL
-        // (`bpf_mprog_max` is one less than the array size). The programs
+        // (`rcu_read_lock` held) holds off; its program list ends with a
+        // NULL (`bpf_mprog_max` is one less than the array size), and each
+        // slot is written with one store (`READ_ONCE` in C). The programs
         // get a valid, owned skb and the `bpf_net_context` their redirect
         // helpers use.
         unsafe {
-            let mut fp = (*entry).fp_items.as_ptr();
+            let mut fp = (*entry).fp_items.as_ptr().cast_mut();
             loop {
-                let prog = ptr::read_volatile(&raw const (*fp).prog);
+                let prog = atomic_load(&raw mut (*fp).prog, Relaxed);
                 if prog.is_null() {
                     break;
                 }
@@ -238,7 +241,8 @@ impl Mprog {
     }
 
     fn fetch(&self, _rtnl: &Rtnl, fallback: bool) -> Option<Entry> {
-        let e = self.active.load(Ordering::Relaxed);
+        // RTNL serialises the writers.
+        let e = self.active.load(Relaxed);
         if !e.is_null() {
             return Some(e);
         }
@@ -247,14 +251,15 @@ impl Mprog {
     }
 
     fn update(&self, _rtnl: &Rtnl, entry: Entry) {
-        self.active.store(entry, Ordering::Release);
+        // `rcu_assign_pointer`.
+        self.active.store(entry, Release);
     }
 
     fn publish(&self, rtnl: &Rtnl, old: Entry, new: Entry) {
         if old != new {
             self.update(rtnl, new);
-            // SAFETY: FFI call; may sleep (we hold RTNL, a mutex).
-            unsafe { bindings::synchronize_rcu() };
+            // May sleep: RTNL, a mutex, is held.
+            rcu::synchronize_rcu();
         }
         // SAFETY: `old` is in our bundle; RTNL serialises commits.
         unsafe { bindings::bpf_mprog_commit(old) };
@@ -304,8 +309,8 @@ impl Mprog {
             new = ptr::null_mut();
         }
         self.update(rtnl, new);
-        // SAFETY: FFI call; may sleep.
-        unsafe { bindings::synchronize_rcu() };
+        // May sleep: RTNL, a mutex, is held.
+        rcu::synchronize_rcu();
         // SAFETY: `entry` is in our bundle.
         unsafe { bindings::bpf_mprog_commit(entry) };
         Ok(())
@@ -318,8 +323,8 @@ impl Mprog {
             return;
         };
         self.update(rtnl, ptr::null_mut());
-        // SAFETY: FFI call; may sleep.
-        unsafe { bindings::synchronize_rcu() };
+        // May sleep: RTNL, a mutex, is held.
+        rcu::synchronize_rcu();
         // SAFETY: `entry` was active, so it and its bundle's link array are
         // valid; the list ends at the first NULL program.
         unsafe {
@@ -364,9 +369,17 @@ impl<T: Driver> Copy for MprogField<T> {}
 impl<T: Driver> MprogField<T> {
     /// # Safety
     ///
-    /// `offset` must be the offset of an `Mprog` field of `T::Priv`.
+    /// `offset` must be the offset of a field of `T::Priv` whose type is
+    /// `Mprog`.
     #[doc(hidden)]
     pub const unsafe fn new(offset: usize) -> Self {
+        // A packed `T::Priv` could place the field below `Mprog`'s alignment.
+        assert!(
+            (crate::net::dev::data_offset::<T>() + offset) % core::mem::align_of::<Mprog>() == 0,
+            "the Mprog field is not aligned"
+        );
+        // INVARIANT: Per the caller, with the alignment checked above (the
+        // private area is `NETDEV_ALIGN`-aligned).
         Self {
             offset,
             _p: PhantomData,
@@ -376,7 +389,8 @@ impl<T: Driver> MprogField<T> {
     /// The attach point in `data`.
     #[inline(always)]
     pub fn get<'a>(&self, data: &'a T::Priv) -> &'a Mprog {
-        // SAFETY: By the type invariant an `Mprog` is at `offset` in `data`.
+        // SAFETY: By the type invariant an aligned `Mprog` is at `offset` in
+        // `data`.
         unsafe {
             &*ptr::from_ref(data)
                 .cast::<u8>()
@@ -388,15 +402,21 @@ impl<T: Driver> MprogField<T> {
 
 /// The [`MprogField`] of field `$field` of `$T`'s private data, for
 /// [`Driver::MPROG`](crate::net::dev::Driver::MPROG).
+///
+/// The field must be an [`Mprog`] itself, not a type that dereferences to
+/// one, and directly in the private data type.
 #[macro_export]
 macro_rules! mprog_field {
     ($T:ty, $field:ident) => {{
-        // The field must be an `Mprog`.
+        // `offset_of!` takes only a field of the type itself (no
+        // auto-deref), and a raw pointer to it has exactly its type (no
+        // deref coercion): this compiles only for an `Mprog` field.
         #[allow(dead_code)]
-        fn check(p: &<$T as $crate::net::dev::Driver>::Priv) -> &$crate::net::mprog::Mprog {
-            &p.$field
+        fn check(p: &<$T as $crate::net::dev::Driver>::Priv) -> *const $crate::net::mprog::Mprog {
+            &raw const p.$field
         }
-        // SAFETY: `$field` is an `Mprog` field of the private data (above).
+        // SAFETY: `$field` is a field of type `Mprog` of the private data,
+        // as `check` above proves.
         unsafe {
             $crate::net::mprog::MprogField::<$T>::new(::core::mem::offset_of!(
                 <$T as $crate::net::dev::Driver>::Priv,
@@ -491,9 +511,14 @@ impl<T: MprogDriver> DevLink<T> {
         (!dev.is_null()).then(|| unsafe { DriverDevice::from_raw(dev) })
     }
 
-    fn ifindex(link: *const bindings::bpf_link) -> u32 {
-        let rtnl = Rtnl::lock();
-        // SAFETY: The BPF core calls the link ops on a live link of `T`.
+    /// # Safety
+    ///
+    /// `link` must be a live link of `T`; the caller is a link op, in
+    /// process context, without RCU, spinlocks or RTNL held.
+    unsafe fn ifindex(link: *const bindings::bpf_link) -> u32 {
+        // SAFETY: Per the function's contract.
+        let rtnl = unsafe { Rtnl::lock() };
+        // SAFETY: As above.
         unsafe { Self::dev(&rtnl, link) }.map_or(0, |d| d.ifindex() as u32)
     }
 
@@ -502,7 +527,9 @@ impl<T: MprogDriver> DevLink<T> {
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
     unsafe extern "C" fn release(link: *mut bindings::bpf_link) {
-        let rtnl = Rtnl::lock();
+        // SAFETY: The BPF core calls link ops in process context, without
+        // RCU, spinlocks or RTNL held.
+        let rtnl = unsafe { Rtnl::lock() };
         // SAFETY: The BPF core calls this on a live link of `T`.
         let Some(dev) = (unsafe { Self::dev(&rtnl, link) }) else {
             return;
@@ -514,7 +541,7 @@ impl<T: MprogDriver> DevLink<T> {
             // SAFETY: Under RTNL, see `Self::dev`.
             unsafe { (*LinkObj::from_link(link)).dev = ptr::null_mut() };
         }
-        crate::net::dev::warn_on_once!(r.is_err());
+        crate::warn_on!(r.is_err());
     }
 
     /// # Safety
@@ -546,7 +573,9 @@ impl<T: MprogDriver> DevLink<T> {
         nprog: *mut bindings::bpf_prog,
         oprog: *mut bindings::bpf_prog,
     ) -> c_int {
-        let rtnl = Rtnl::lock();
+        // SAFETY: The BPF core calls link ops in process context, without
+        // RCU, spinlocks or RTNL held.
+        let rtnl = unsafe { Rtnl::lock() };
         from_result(|| {
             // SAFETY: The BPF core calls this on a live link of `T`, with a
             // referenced `nprog` that we consume on success.
@@ -578,11 +607,11 @@ impl<T: MprogDriver> DevLink<T> {
                     0,
                 )
             })?;
-            crate::net::dev::warn_on_once!(entry != new);
+            crate::warn_on!(entry != new);
             // SAFETY: `prog` is a valid, aligned pointer field of the live
             // link; others read it locklessly, hence the atomic exchange
             // (`xchg` in C).
-            unsafe { AtomicPtr::from_ptr(&raw mut (*link).prog).swap(nprog, Ordering::AcqRel) };
+            unsafe { atomic::xchg(&raw mut (*link).prog, nprog, Full) };
             // SAFETY: The link's reference to `old` ends here; `entry` is ours.
             unsafe {
                 bindings::bpf_prog_put(old);
@@ -600,7 +629,8 @@ impl<T: MprogDriver> DevLink<T> {
         link: *const bindings::bpf_link,
         seq: *mut bindings::seq_file,
     ) {
-        let ifindex = Self::ifindex(link);
+        // SAFETY: Called by the BPF core on a live link of `T`.
+        let ifindex = unsafe { Self::ifindex(link) };
         // SAFETY: `seq` is valid and ours for the call; `link` is live.
         let (seq, ty) = unsafe { (SeqFile::from_raw(seq), AttachType((*link).attach_type)) };
         T::link_show_fdinfo(seq, ifindex, ty)
@@ -614,7 +644,8 @@ impl<T: MprogDriver> DevLink<T> {
         link: *const bindings::bpf_link,
         info: *mut bindings::bpf_link_info,
     ) -> c_int {
-        let ifindex = Self::ifindex(link);
+        // SAFETY: Called by the BPF core on a live link of `T`.
+        let ifindex = unsafe { Self::ifindex(link) };
         // SAFETY: `info` is valid and ours for the call; `link` is live. The
         // `netkit` and `tcx` members are the ones of these link types.
         unsafe {
@@ -666,7 +697,9 @@ pub unsafe fn prog_attach<T: MprogDriver>(
     // SAFETY: Per the function's contract.
     let (attr, prog, net) =
         unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog), Net::current()) };
-    let rtnl = Rtnl::lock();
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
@@ -708,7 +741,9 @@ pub unsafe fn prog_detach<T: MprogDriver>(
 ) -> c_int {
     // SAFETY: Per the function's contract.
     let (attr, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
-    let rtnl = Rtnl::lock();
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
@@ -740,7 +775,9 @@ pub unsafe fn prog_query<T: MprogDriver>(
 ) -> c_int {
     // SAFETY: Per the function's contract.
     let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
-    let rtnl = Rtnl::lock();
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
     from_result(|| {
         let (ifindex, attach_type) = a.query_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
@@ -764,7 +801,9 @@ pub unsafe fn link_attach<T: MprogDriver>(
 ) -> c_int {
     // SAFETY: Per the function's contract.
     let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
-    let rtnl = Rtnl::lock();
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
     from_result(|| {
         let (ifindex, attach_type) = a.link_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Link)?;

@@ -10,41 +10,45 @@
 //! notifier, unregistration replays their removal:
 //!
 //! ```
-//! use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 //! use kernel::net::{
 //!     dev::Device,
-//!     notifier::{Block, Event, Notifier, Registration},
+//!     notifier::{Block, Event, HasBlock, Notifier, Registration},
 //!     rtnl::Rtnl,
 //! };
+//! use kernel::sync::atomic::{Atomic, Relaxed};
 //!
-//! static REGISTERED: AtomicU32 = AtomicU32::new(0);
-//! static UNREGISTERED: AtomicU32 = AtomicU32::new(0);
-//! static NO_IFINDEX: AtomicU32 = AtomicU32::new(0);
+//! static REGISTERED: Atomic<u32> = Atomic::new(0);
+//! static UNREGISTERED: Atomic<u32> = Atomic::new(0);
+//! static NO_IFINDEX: Atomic<u32> = Atomic::new(0);
 //!
 //! struct Counter;
 //!
 //! impl Notifier for Counter {
-//!     fn block() -> &'static Block<Self> {
-//!         static BLOCK: Block<Counter> = Block::new();
-//!         &BLOCK
-//!     }
-//!
-//!     fn event(_rtnl: &Rtnl, event: Event, dev: &Device) {
+//!     fn event(_rtnl: &mut Rtnl, event: Event, dev: &Device) {
 //!         if dev.ifindex() <= 0 {
-//!             NO_IFINDEX.fetch_add(1, Relaxed);
+//!             NO_IFINDEX.add(1, Relaxed);
 //!         }
 //!         if event == Event::REGISTER {
-//!             REGISTERED.fetch_add(1, Relaxed);
+//!             REGISTERED.add(1, Relaxed);
 //!         } else if event == Event::UNREGISTER {
-//!             UNREGISTERED.fetch_add(1, Relaxed);
+//!             UNREGISTERED.add(1, Relaxed);
 //!         }
 //!     }
 //! }
 //!
-//! let registration = Registration::<Counter>::register()?;
+//! impl HasBlock for Counter {
+//!     fn block() -> &'static Block<Self> {
+//!         static BLOCK: Block<Counter> = Block::new();
+//!         &BLOCK
+//!     }
+//! }
+//!
+//! // SAFETY: A test may sleep; the registration is dropped below.
+//! let registration = unsafe { Registration::<Counter>::register() }?;
 //! assert!(REGISTERED.load(Relaxed) >= 1);
 //! // The block is on the chain once at most.
-//! assert_eq!(Registration::<Counter>::register().err(), Some(EEXIST));
+//! // SAFETY: As above.
+//! assert_eq!(unsafe { Registration::<Counter>::register() }.err(), Some(EEXIST));
 //! drop(registration);
 //! assert!(UNREGISTERED.load(Relaxed) >= 1);
 //! assert_eq!(NO_IFINDEX.load(Relaxed), 0);
@@ -56,12 +60,10 @@ use crate::{
     error::{code::EEXIST, to_result, Result},
     ffi::{c_int, c_ulong, c_void},
     net::{dev::Device, rtnl::Rtnl},
+    sync::atomic::{Acquire, AtomicFlag, Release},
     types::Opaque,
 };
-use core::{
-    marker::PhantomData,
-    sync::atomic::{AtomicBool, Ordering},
-};
+use core::marker::PhantomData;
 
 /// A netdevice event (`NETDEV_*`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -74,13 +76,20 @@ impl Event {
     pub const UNREGISTER: Event = Event(bindings::netdev_cmd_NETDEV_UNREGISTER as c_ulong);
 }
 
-/// Receives netdevice events of every namespace, under RTNL.
+/// Receives netdevice events of every namespace, under RTNL; registered by
+/// [`module_net_driver!`](crate::module_net_driver).
 pub trait Notifier: Sized + 'static {
-    /// The notifier block (a `static`).
-    fn block() -> &'static Block<Self>;
+    /// Called for each event, with the exclusive RTNL token: it may
+    /// unregister devices ([`unregister_many`](crate::net::rtnl::unregister_many)).
+    fn event(rtnl: &mut Rtnl, event: Event, dev: &Device);
+}
 
-    /// Called for each event.
-    fn event(rtnl: &Rtnl, event: Event, dev: &Device);
+/// The notifier block of `T`, a `static` that
+/// [`module_net_driver!`](crate::module_net_driver) defines.
+#[doc(hidden)]
+pub trait HasBlock: Notifier {
+    /// The block.
+    fn block() -> &'static Block<Self>;
 }
 
 /// The `notifier_block` of `T`.
@@ -91,7 +100,7 @@ pub trait Notifier: Sized + 'static {
 /// never on the chain twice.
 pub struct Block<T: Notifier> {
     nb: Opaque<bindings::notifier_block>,
-    registered: AtomicBool,
+    registered: AtomicFlag,
     _p: PhantomData<T>,
 }
 
@@ -113,7 +122,7 @@ impl<T: Notifier> Block<T> {
         b.notifier_call = Some(Self::call);
         Self {
             nb: Opaque::new(b),
-            registered: AtomicBool::new(false),
+            registered: AtomicFlag::new(false),
             _p: PhantomData,
         }
     }
@@ -128,53 +137,62 @@ impl<T: Notifier> Block<T> {
         ptr: *mut c_void,
     ) -> c_int {
         // SAFETY: Netdevice notifiers get a `netdev_notifier_info` and run
-        // under RTNL.
-        let (rtnl, dev) = unsafe {
+        // under RTNL; `T::event` is handed no `Registered` device.
+        let (mut rtnl, dev) = unsafe {
             (
-                Rtnl::assume_held(),
+                Rtnl::assume_held_mut(),
                 Device::from_raw(bindings::netdev_notifier_info_to_dev(ptr.cast())),
             )
         };
-        T::event(rtnl, Event(event), dev);
+        T::event(&mut rtnl, Event(event), dev);
         bindings::NOTIFY_DONE as c_int
     }
 }
 
 /// Keeps `T` registered (`register_netdevice_notifier`) until dropped.
 ///
+/// Drivers do not hold one: [`module_net_driver!`](crate::module_net_driver)
+/// keeps it in the module.
+///
 /// # Invariants
 ///
 /// `self.0` is on the netdevice notifier chain and its `registered` flag is
 /// set.
-pub struct Registration<T: Notifier>(&'static Block<T>);
+pub struct Registration<T: HasBlock>(&'static Block<T>);
 
-impl<T: Notifier> Registration<T> {
+impl<T: HasBlock> Registration<T> {
     /// Registers `T::block()`; `EEXIST` if it already is.
     ///
     /// The core first replays `NETDEV_REGISTER` and `NETDEV_UP` of every
     /// existing device to it.
-    pub fn register() -> Result<Self> {
+    ///
+    /// # Safety
+    ///
+    /// The caller may sleep, and drops the result before the module that
+    /// holds `T`'s code and block is unloaded.
+    pub unsafe fn register() -> Result<Self> {
         let block = T::block();
-        if block.registered.swap(true, Ordering::Acquire) {
+        if block.registered.xchg(true, Acquire) {
             return Err(EEXIST);
         }
         // SAFETY: The block is a static and, by the flag above, not on the
-        // chain.
+        // chain; the caller may sleep.
         let ret = to_result(unsafe { bindings::register_netdevice_notifier(block.nb.get()) });
         if let Err(e) = ret {
-            block.registered.store(false, Ordering::Release);
+            block.registered.store(false, Release);
             return Err(e);
         }
+        // INVARIANT: On the chain, flag set.
         Ok(Self(block))
     }
 }
 
-impl<T: Notifier> Drop for Registration<T> {
+impl<T: HasBlock> Drop for Registration<T> {
     /// Unregisters the block; the core replays `NETDEV_GOING_DOWN`,
     /// `NETDEV_DOWN` and `NETDEV_UNREGISTER` of every device to it first.
     fn drop(&mut self) {
         // SAFETY: By the type invariant the block is on the chain.
         unsafe { bindings::unregister_netdevice_notifier(self.0.nb.get()) };
-        self.0.registered.store(false, Ordering::Release);
+        self.0.registered.store(false, Release);
     }
 }

@@ -19,11 +19,12 @@
 //! ```
 //! use kernel::{bindings, net::{dev::Device, rtnl::Rtnl}};
 //!
-//! let rtnl = Rtnl::lock();
+//! // SAFETY: A test may sleep and holds no lock.
+//! let rtnl = unsafe { Rtnl::lock() };
 //! // SAFETY: `init_net` is the initial namespace, alive forever.
 //! let net = unsafe { kernel::net::rtnl::Net::from_raw(&raw mut bindings::init_net) };
 //! let lo = kernel::net::dev::get_by_index(&rtnl, net, 1).expect("lo has ifindex 1");
-//! let lock = lo.lock();
+//! let lock = lo.lock(&rtnl);
 //! assert!(lock.rx_lease(0).expect("queue 0 exists").is_none());
 //! assert_eq!(lock.rx_lease(lo.real_num_rx_queues()).err(), Some(EINVAL));
 //! assert!(lock.leasee(0).is_none());
@@ -42,6 +43,7 @@ use crate::{
         rtnl::Rtnl,
     },
     prelude::*,
+    sync::atomic::{atomic_load, Relaxed},
     types::Opaque,
 };
 use core::ptr;
@@ -87,8 +89,9 @@ impl RxQueue {
     /// the instance lock of one of the two devices, or is in a context that
     /// keeps the lease (see [`XskWakeup`]).
     pub(crate) unsafe fn lease(&self) -> Option<&RxQueue> {
-        // SAFETY: The queue is valid; `lease` is read once, as in C.
-        let l = unsafe { ptr::read_volatile(&raw const (*self.as_raw()).lease) };
+        // SAFETY: The queue is valid; `lease` is written with one store
+        // (`WRITE_ONCE`) and read as `READ_ONCE` in C.
+        let l = unsafe { atomic_load(&raw mut (*self.as_raw()).lease, Relaxed) };
         // SAFETY: A lease holds a reference on the physical device, so the
         // other queue is valid while the lease lasts (caller's promise).
         (!l.is_null()).then(|| unsafe { RxQueue::from_raw(l) })
@@ -113,29 +116,52 @@ impl<'a> Lease<'a> {
     pub fn index(&self) -> u32 {
         self.0.index()
     }
+}
 
-    /// Forwards an AF_XDP pool setup for the virtual queue to the leased
-    /// queue (`ndo_bpf` of the physical device, with the queue id changed),
-    /// under that device's instance lock `phys`; `EINVAL` if `phys` is
-    /// another device's, `EOPNOTSUPP` if the device lacks AF_XDP zero-copy.
-    pub fn setup_xsk_pool(
-        &self,
-        _rtnl: &Rtnl,
-        phys: &Locked<'_>,
-        cmd: &XskPoolSetup<'_>,
-    ) -> Result {
+/// The physical queue an AF_XDP pool setup ([`XskPoolSetup`]) for a
+/// virtual queue goes to: the one that queue leases.
+///
+/// # Invariants
+///
+/// `lease` is the lease of queue `setup.queue_id()` of `setup`'s device.
+pub struct XskLease<'a> {
+    lease: Lease<'a>,
+    setup: &'a XskPoolSetup<'a>,
+}
+
+impl<'a> XskLease<'a> {
+    /// # Safety
+    ///
+    /// `lease` must be the lease of queue `setup.queue_id()` of the device
+    /// `setup` is for.
+    pub(crate) unsafe fn new(lease: Lease<'a>, setup: &'a XskPoolSetup<'a>) -> Self {
+        // INVARIANT: Per the caller.
+        Self { lease, setup }
+    }
+
+    /// The physical device.
+    pub fn device(&self) -> &'a Device {
+        self.lease.device()
+    }
+
+    /// Forwards the pool setup to the leased queue (`ndo_bpf` of the
+    /// physical device, with the queue id changed), under that device's
+    /// instance lock `phys`; `EINVAL` if `phys` is another device's,
+    /// `EOPNOTSUPP` if the device lacks AF_XDP zero-copy.
+    pub fn setup_pool(self, _rtnl: &Rtnl, phys: &Locked<'_>) -> Result {
         let dev = self.device();
         if !ptr::eq(phys.device(), dev) {
             return Err(EINVAL);
         }
         let (bpf, _) = dev.xsk_ops().ok_or(EOPNOTSUPP)?;
-        let mut lower = cmd.copy();
+        let mut lower = self.setup.copy();
         // The queue ids of devices fit in the `u16` AF_XDP uses.
-        lower.__bindgen_anon_1.xsk.queue_id = self.index() as u16;
+        lower.__bindgen_anon_1.xsk.queue_id = self.lease.index() as u16;
         // SAFETY: `bpf` is the physical device's `ndo_bpf`, called under RTNL
         // (`_rtnl`) and its instance lock (`phys`), as AF_XDP calls it, with
-        // a valid pool command for the leased queue, where the core
-        // registered the pool when it bound the socket.
+        // a valid pool command for the queue that the command's own queue
+        // leases (type invariant), so enabling and disabling a pool reach
+        // the same physical queue.
         to_result(unsafe { bpf(dev.as_raw(), &mut lower) })
     }
 }

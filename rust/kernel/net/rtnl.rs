@@ -11,6 +11,7 @@ use crate::{bindings, types::NotThreadSafe, types::Opaque};
 mod attr;
 mod extack;
 mod link;
+mod module;
 
 pub use attr::{
     ifla, nla_total_size, Attr, Attrs, IfName, LinkAttrs, Msg, NlaType, PeerAttrs, Policy,
@@ -18,14 +19,19 @@ pub use attr::{
 };
 pub use extack::ExtAck;
 pub use link::{
-    dellink, unregister_many, LinkOps, LinkOpsTable, NameAssign, NewDevice, NewLinkParams, Peer,
-    Primary, Registered, Registration, UnregisterList,
+    dellink, unregister_many, HasLinkOps, LinkOps, LinkOpsTable, NameAssign, NewDevice,
+    NewLinkParams, Peer, Primary, Registered, Registration, UnregisterList,
 };
 
 /// Proof that the RTNL lock is held.
 ///
-/// Only ever seen by reference, from [`Rtnl::lock`] or from a callback the
-/// core runs under RTNL.
+/// Only ever seen by reference, from a callback the core runs under RTNL
+/// (or from [`Rtnl::lock`], which safe code cannot call). Since RTNL is a
+/// mutex, the proof also says that the context may sleep: the sleeping
+/// functions of `kernel::net` take one. A shared `&Rtnl` is what `newlink`
+/// and most callbacks get; unregistering devices ([`unregister_many`])
+/// needs an exclusive `&mut Rtnl`, which only contexts that may delete
+/// devices get.
 pub struct Rtnl(NotThreadSafe);
 
 /// Holds the RTNL lock; released on drop.
@@ -33,10 +39,16 @@ pub struct RtnlGuard(Rtnl);
 
 impl Rtnl {
     /// Takes the RTNL lock (`rtnl_lock`).
-    pub fn lock() -> RtnlGuard {
-        // SAFETY: FFI call without preconditions; may sleep, which a caller
-        // that can call it is allowed to.
+    ///
+    /// # Safety
+    ///
+    /// The caller must be in a context that may sleep and holds no RCU
+    /// read lock, spinlock, or RTNL already; a guard it leaks keeps RTNL
+    /// held forever.
+    pub unsafe fn lock() -> RtnlGuard {
+        // SAFETY: The caller may sleep and does not hold RTNL.
         unsafe { bindings::rtnl_lock() };
+        // INVARIANT: RTNL was just taken.
         RtnlGuard(Rtnl(NotThreadSafe))
     }
 
@@ -47,8 +59,26 @@ impl Rtnl {
     /// The RTNL lock must be held for `'a`.
     #[inline]
     pub(crate) unsafe fn assume_held<'a>() -> &'a Rtnl {
+        // SAFETY: Checks the caller's promise where lockdep can.
+        unsafe { bindings::ASSERT_RTNL() };
         static TOKEN: RtnlToken = RtnlToken(Rtnl(NotThreadSafe));
         &TOKEN.0
+    }
+
+    /// Returns an exclusive token for a context the core runs under RTNL
+    /// and in which devices may be unregistered.
+    ///
+    /// # Safety
+    ///
+    /// The RTNL lock must be held while the result is used, and the context
+    /// must not be handed this crate's `Registered` devices (as `newlink`
+    /// is): a batch it queues could then hold a device that `newlink` goes
+    /// on to pair. (A notifier called during `newlink`'s registrations only
+    /// sees `&Device`, and its batch ends before it returns.)
+    pub(crate) unsafe fn assume_held_mut() -> Rtnl {
+        // SAFETY: As in `assume_held`.
+        unsafe { bindings::ASSERT_RTNL() };
+        Rtnl(NotThreadSafe)
     }
 }
 
@@ -62,6 +92,12 @@ impl core::ops::Deref for RtnlGuard {
 
     fn deref(&self) -> &Rtnl {
         &self.0
+    }
+}
+
+impl core::ops::DerefMut for RtnlGuard {
+    fn deref_mut(&mut self) -> &mut Rtnl {
+        &mut self.0
     }
 }
 

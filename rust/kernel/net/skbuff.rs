@@ -23,6 +23,7 @@
 use crate::{
     bindings,
     net::dev::{Device, RcuRead, Sealed},
+    sync::rcu,
     types::NotThreadSafe,
 };
 use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
@@ -54,9 +55,10 @@ impl TxContext {
         &TOKEN.0
     }
 
-    /// Runs `f` with a `bpf_net_context` installed on the current task, as
-    /// BPF programs and redirects need (`bpf_net_ctx_set`/`bpf_net_ctx_clear`).
-    /// Nested calls reuse the outer context.
+    /// Runs `f` with a `bpf_net_context` installed on the current task and
+    /// the RCU read lock held, as BPF programs and redirects need
+    /// (`bpf_net_ctx_set` + `rcu_read_lock`, as `netkit_xmit` and
+    /// `tcx_run` take them). Nested calls reuse the outer context.
     #[inline(always)]
     pub fn with_bpf_net_context<R>(&self, f: impl FnOnce(&BpfNetContext) -> R) -> R {
         let mut ctx = core::mem::MaybeUninit::<bindings::bpf_net_context>::uninit();
@@ -64,7 +66,11 @@ impl TxContext {
         // `bpf_net_ctx_clear`, and `bpf_net_ctx_set` initialises the part it
         // uses; the task is ours (BH disabled, no migration).
         let set = unsafe { bindings::bpf_net_ctx_set(ctx.as_mut_ptr()) };
+        // Helpers the programs call check `rcu_read_lock_held()` (lockdep),
+        // which disabled BH alone does not satisfy.
+        let rcu = rcu::read_lock();
         let r = f(&BpfNetContext(TxContext(NotThreadSafe)));
+        drop(rcu);
         // SAFETY: `set` is what `bpf_net_ctx_set` returned (NULL if nested).
         unsafe { bindings::bpf_net_ctx_clear(set) };
         r
@@ -76,8 +82,8 @@ struct Token(TxContext);
 // gives a reference meaning.
 unsafe impl Sync for Token {}
 
-/// A [`TxContext`] with a `bpf_net_context` set on the current task, which
-/// BPF programs and `skb_do_redirect` need.
+/// A [`TxContext`] with a `bpf_net_context` set on the current task and
+/// `rcu_read_lock` held, which BPF programs and `skb_do_redirect` need.
 pub struct BpfNetContext(TxContext);
 
 impl core::ops::Deref for BpfNetContext {

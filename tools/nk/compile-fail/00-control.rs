@@ -13,12 +13,12 @@ use kernel::net::{
     rtnl::{PolicyEntry, Rtnl},
     skbuff::{BpfNetContext, RxResult, SkBuff, TxContext},
 };
-use kernel::{prelude::*, sync::rcu};
+use kernel::prelude::*;
 
-/// The RTNL token from its lock; devices are deleted through `dellink`.
-pub fn delete<T: LinkOps>(dev: &DriverDevice<T>) {
-    let rtnl = Rtnl::lock();
-    rtnl::unregister_many(&rtnl, |list| rtnl::dellink(&rtnl, dev, list));
+/// Devices are deleted through `dellink`, with the exclusive RTNL token a
+/// notifier gets.
+pub fn delete<T: LinkOps>(rtnl: &mut Rtnl, dev: &DriverDevice<T>) {
+    rtnl::unregister_many(rtnl, |list| rtnl::dellink(list, dev));
 }
 
 /// The skb is read before it is handed on, never after.
@@ -48,17 +48,22 @@ pub fn to_peer<'a, T: Driver>(skb: &mut SkBuff<'a>, dev: &'a DriverDevice<T>, ct
     if let Some(peer) = dev.peer(ctx) {
         skb.set_dev(peer);
     }
-    let rcu = rcu::read_lock();
-    let _ = dev.peer(&rcu).map(|p| p.ifindex());
+    let _ = RcuHeld::read_lock(|rcu| dev.peer(rcu).map(|p| p.ifindex()));
 }
 
-/// Leases under the device's own lock; queues added in `queue_create`.
-pub fn grow(dev: &Device, queues: &RxQueues<'_>) -> Result<u32> {
-    let _new: NewRxQueue = queues.add()?;
-    let lock = dev.lock();
-    let rtnl = Rtnl::lock();
-    let _ = dev.net(&rtnl);
+/// Leases under the device's own lock, taken with RTNL held.
+pub fn lease_index(rtnl: &Rtnl, dev: &Device) -> Result<u32> {
+    let lock = dev.lock(rtnl);
+    let _ = dev.net(rtnl);
     Ok(lock.rx_lease(1)?.map_or(0, |l| l.index()))
+}
+
+/// A `queue_create` body: returns the queue its own call added.
+pub fn queue_create<'a, T: Driver>(
+    _dev: &'a DriverDevice<T>,
+    queues: RxQueues<'a>,
+) -> Result<NewRxQueue<'a>> {
+    queues.add()
 }
 
 /// A peer registered, then paired with the registered primary, which is
@@ -87,9 +92,10 @@ pub fn forward(rtnl: &Rtnl, virt: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
     let BpfCommand::SetupXskPool(setup) = cmd else {
         return Err(EOPNOTSUPP);
     };
-    let lease = virt.rx_lease(setup.queue_id().into())?.ok_or(EOPNOTSUPP)?;
-    let lock = lease.device().lock();
-    lease.setup_xsk_pool(rtnl, &lock, &setup)
+    let _ = virt.rx_lease(setup.queue_id().into())?;
+    let lease = setup.lease()?.ok_or(EOPNOTSUPP)?;
+    let lock = lease.device().lock(rtnl);
+    lease.setup_pool(rtnl, &lock)
 }
 
 /// A wakeup forwarded to the leased queue.

@@ -13,6 +13,6 @@ use kernel::types::NotThreadSafe;
 
 /// Deletes a device without RTNL.
 pub fn delete_unlocked<T: LinkOps>(dev: &DriverDevice<T>) {
-    let rtnl = Rtnl(NotThreadSafe);
-    rtnl::unregister_many(&rtnl, |list| rtnl::dellink(&rtnl, dev, list));
+    let mut rtnl = Rtnl(NotThreadSafe);
+    rtnl::unregister_many(&mut rtnl, |list| rtnl::dellink(list, dev));
 }

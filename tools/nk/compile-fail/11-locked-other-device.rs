@@ -6,10 +6,13 @@
 // expect: E0599
 // expect-msg: no method named `set_real_num_rx_queues`
 
-use kernel::{net::dev::Device, prelude::*};
+use kernel::{
+    net::{dev::Device, rtnl::Rtnl},
+    prelude::*,
+};
 
 /// Grows `b` under `a`'s lock.
-pub fn grow(a: &Device, b: &Device) -> Result {
-    let lock = a.lock();
+pub fn grow(rtnl: &Rtnl, a: &Device, b: &Device) -> Result {
+    let lock = a.lock(rtnl);
     b.set_real_num_rx_queues(&lock, 2)
 }

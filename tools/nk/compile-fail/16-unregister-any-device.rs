@@ -12,6 +12,6 @@ use kernel::net::{
 };
 
 /// Unregisters any device, skipping its `dellink`.
-pub fn kill(rtnl: &Rtnl, dev: &Device) {
-    rtnl::unregister_many(rtnl, |list| list.queue(rtnl, dev));
+pub fn kill(rtnl: &mut Rtnl, dev: &Device) {
+    rtnl::unregister_many(rtnl, |list| list.queue(dev));
 }

@@ -3,21 +3,19 @@
 //! `skb->dev` can only be set to a device that lives as long as the skb is
 //! held: not to one seen under a shorter RCU section.
 
-// expect: E0597
-// expect-msg: `rcu` does not live long enough
+// expect: E0521
+// expect-msg: borrowed data escapes outside of closure
 
-use kernel::{
-    net::{
-        dev::{Driver, DriverDevice},
-        skbuff::SkBuff,
-    },
-    sync::rcu,
+use kernel::net::{
+    dev::{Driver, DriverDevice, RcuHeld},
+    skbuff::SkBuff,
 };
 
-/// Sets the skb's device to a peer seen under a local RCU guard.
+/// Sets the skb's device to a peer seen under a local RCU section.
 pub fn to_peer<'a, T: Driver>(skb: &mut SkBuff<'a>, dev: &'a DriverDevice<T>) {
-    let rcu = rcu::read_lock();
-    if let Some(peer) = dev.peer(&rcu) {
-        skb.set_dev(peer);
-    }
+    RcuHeld::read_lock(|rcu| {
+        if let Some(peer) = dev.peer(rcu) {
+            skb.set_dev(peer);
+        }
+    });
 }

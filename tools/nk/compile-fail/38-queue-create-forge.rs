@@ -8,6 +8,6 @@
 use kernel::net::dev::NewRxQueue;
 
 /// Claims queue 0 was created.
-pub fn forge() -> NewRxQueue {
-    NewRxQueue(0)
+pub fn forge() -> NewRxQueue<'static> {
+    NewRxQueue(0, core::marker::PhantomData)
 }

@@ -14,6 +14,7 @@ use kernel::net::{
 
 /// Keeps the namespace past RTNL.
 pub fn net_of(dev: &Device) -> &Net {
-    let rtnl = Rtnl::lock();
+    // SAFETY: A caller that may sleep and holds no lock.
+    let rtnl = unsafe { Rtnl::lock() };
     dev.net(&rtnl)
 }

@@ -229,6 +229,12 @@ impl PolicyEntry {
         Self(p)
     }
 
+    /// `{ .len = sizeof(struct ifinfomsg) }`: a peer's `ifinfomsg` and link
+    /// attributes, for [`LinkOps::PEER_TYPE`](super::LinkOps::PEER_TYPE).
+    pub const fn peer_info() -> Self {
+        Self::min_len(size_of::<bindings::ifinfomsg>() as u16)
+    }
+
     /// `NLA_POLICY_MAX(ty, max)`.
     pub const fn max(ty: NlaType, max: i16) -> Self {
         let mut p = Self::zeroed();
@@ -325,6 +331,19 @@ impl PolicyTable {
     /// The highest attribute type (`maxtype`).
     pub const fn max_type(&self) -> u32 {
         (self.0.len() - 1) as u32
+    }
+
+    /// Whether attribute `ty` is checked to hold at least an `ifinfomsg`
+    /// ([`PolicyEntry::peer_info`]), as the core's parsing of a peer's
+    /// info (`peer_type`) needs.
+    pub(crate) const fn holds_ifinfomsg(&self, ty: u16) -> bool {
+        let ty = ty as usize;
+        if ty == 0 || ty >= self.0.len() {
+            return false;
+        }
+        let e = &self.0[ty];
+        e.type_ == bindings::NLA_UNSPEC as u8
+            && e.len as usize >= size_of::<bindings::ifinfomsg>()
     }
 
     pub(crate) const fn as_ptr(&self) -> *const bindings::nla_policy {

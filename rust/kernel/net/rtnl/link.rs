@@ -16,14 +16,10 @@ use crate::{
     ffi::{c_char, c_int, c_uint},
     net::dev::{self, Driver, DriverDevice},
     prelude::*,
+    sync::atomic::{Acquire, AtomicFlag, Release},
     types::Opaque,
 };
-use core::{
-    cell::Cell,
-    marker::PhantomData,
-    ptr,
-    sync::atomic::{AtomicBool, Ordering},
-};
+use core::{cell::Cell, marker::PhantomData, ptr};
 
 /// How an interface name was chosen (`NET_NAME_*`).
 #[derive(Clone, Copy)]
@@ -180,8 +176,15 @@ impl<'a, T: LinkOps, K> NewDevice<'a, T, K> {
         unsafe { bindings::eth_hw_addr_random(self.dev) }
     }
 
-    /// Advertises AF_XDP zero-copy support (`xdp_set_features_flag`).
+    /// Advertises AF_XDP zero-copy support (`xdp_set_features_flag`); only
+    /// for a driver with the `ndo_bpf` and `ndo_xsk_wakeup` AF_XDP calls.
     pub fn set_xdp_features_xsk(&mut self) {
+        const {
+            assert!(
+                T::HAS_BPF && T::HAS_XSK_WAKEUP,
+                "AF_XDP zero-copy calls ndo_bpf and ndo_xsk_wakeup"
+            )
+        };
         // SAFETY: The device is ours and not yet registered.
         unsafe { bindings::xdp_set_features_flag(self.dev, bindings::NETDEV_XDP_ACT_XSK) }
     }
@@ -245,16 +248,38 @@ impl<'a, T: LinkOps, K> core::ops::Deref for Registered<'a, T, K> {
     }
 }
 
+impl<'a, T: LinkOps, K> Registered<'a, T, K> {
+    /// Changes `dev->flags` as `SIOCSIFFLAGS` would (`dev_change_flags`).
+    ///
+    /// Only here, in `newlink`: a device's own `ndo_open`/`ndo_stop` calling
+    /// it would recurse into itself. `EINVAL` if a notifier unregistered the
+    /// device meanwhile.
+    pub fn change_flags(&self, rtnl: &'a Rtnl, flags: dev::Flags) -> Result {
+        if !self.dev.is_live(rtnl) {
+            return Err(EINVAL);
+        }
+        // SAFETY: The device is registered, under RTNL, which the function
+        // needs; a NULL extack is allowed.
+        to_result(unsafe {
+            bindings::dev_change_flags(self.dev.as_raw(), flags.bits(), ptr::null_mut())
+        })
+    }
+}
+
 impl<'a, T: LinkOps> Registered<'a, T> {
     /// Publishes the two devices as each other's peer; the adapter's
     /// `dellink` unpublishes both before either is unregistered. Devices
     /// that are no longer registered, or already paired, are left as they
     /// are (a driver bug: warns once).
+    ///
+    /// `newlink` holds a shared [`Rtnl`], so it cannot queue either device
+    /// for unregistration ([`unregister_many`] needs `&mut Rtnl`); a device
+    /// a notifier unregistered meanwhile is no longer registered.
     pub fn pair(&self, rtnl: &'a Rtnl, peer: Registered<'a, T, Peer>) {
         let (a, b) = (self.dev, peer.dev);
-        if dev::warn_on_once!(
-            !a.is_registered()
-                || !b.is_registered()
+        if crate::warn_on!(
+            !a.is_live(rtnl)
+                || !b.is_live(rtnl)
                 || a.peer_rtnl(rtnl).is_some()
                 || b.peer_rtnl(rtnl).is_some()
         ) {
@@ -273,10 +298,13 @@ impl<'a, T: LinkOps> Registered<'a, T> {
 
 impl<'a, T: LinkOps> Registered<'a, T, Peer> {
     /// Announces the peer (`rtnl_configure_link`), as the core does for the
-    /// device it passed.
-    pub fn configure(&self, _rtnl: &'a Rtnl) -> Result {
-        // SAFETY: The device was just registered by this `newlink`, under
-        // RTNL; NULL message arguments are allowed.
+    /// device it passed; `EINVAL` if a notifier unregistered it meanwhile.
+    pub fn configure(&self, rtnl: &'a Rtnl) -> Result {
+        if !self.dev.is_live(rtnl) {
+            return Err(EINVAL);
+        }
+        // SAFETY: The device was registered by this `newlink` and still is,
+        // under RTNL; NULL message arguments are allowed.
         to_result(unsafe {
             bindings::rtnl_configure_link(self.dev.as_raw(), ptr::null_mut(), 0, ptr::null_mut())
         })
@@ -287,24 +315,35 @@ impl<'a, T: LinkOps> Registered<'a, T, Peer> {
 ///
 /// # Invariants
 ///
-/// `self.0` is a valid list head for `'a`.
-pub struct UnregisterList<'a>(*mut bindings::list_head, PhantomData<&'a mut ()>);
+/// `self.head` is a valid list head for `'a`, and RTNL is held for `'a`.
+pub struct UnregisterList<'a> {
+    head: *mut bindings::list_head,
+    rtnl: &'a Rtnl,
+}
 
-impl UnregisterList<'_> {
+impl<'a> UnregisterList<'a> {
+    /// The RTNL proof the batch holds.
+    pub fn rtnl(&self) -> &'a Rtnl {
+        self.rtnl
+    }
+
     /// Queues `dev` (`unregister_netdevice_queue`) unless a batch has it.
-    fn queue(&mut self, rtnl: &Rtnl, dev: &dev::Device) {
-        if dev.unregister_queued(rtnl) {
+    fn queue(&mut self, dev: &dev::Device) {
+        if dev.unregister_queued(self.rtnl) {
             return;
         }
         // SAFETY: `dev` is valid and in no batch; RTNL is held; the list is
-        // valid.
-        unsafe { bindings::unregister_netdevice_queue(dev.as_raw(), self.0) }
+        // valid (type invariant).
+        unsafe { bindings::unregister_netdevice_queue(dev.as_raw(), self.head) }
     }
 }
 
 /// Runs `f` with a fresh unregister list, then unregisters what it queued
 /// (`unregister_netdevice_many`).
-pub fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
+///
+/// Needs the exclusive RTNL token, which `newlink` does not have: a device
+/// `newlink` registers cannot be queued before it is paired.
+pub fn unregister_many(rtnl: &mut Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
     let mut head = bindings::list_head {
         next: ptr::null_mut(),
         prev: ptr::null_mut(),
@@ -312,7 +351,8 @@ pub fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
     let hp = &raw mut head;
     // SAFETY: `head` is a valid list head on our stack.
     unsafe { bindings::INIT_LIST_HEAD(hp) };
-    f(&mut UnregisterList(hp, PhantomData));
+    // INVARIANT: `head` outlives the list; RTNL is held (`rtnl`).
+    f(&mut UnregisterList { head: hp, rtnl });
     // SAFETY: RTNL is held; every entry was queued under it; `head` lives
     // until the call returns, and the function empties it.
     unsafe { bindings::unregister_netdevice_many(hp) };
@@ -321,45 +361,42 @@ pub fn unregister_many(_rtnl: &Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
 /// Deletes `dev` and its peer as `rtnl_link_ops->dellink` does: unpublishes
 /// both peer pointers, then queues both devices (each unless already in a
 /// batch). A device a `newlink` has not finished with is left alone.
-pub fn dellink<T: LinkOps>(rtnl: &Rtnl, dev: &DriverDevice<T>, list: &mut UnregisterList<'_>) {
+pub fn dellink<T: LinkOps>(list: &mut UnregisterList<'_>, dev: &DriverDevice<T>) {
     // SAFETY: The device is valid; the flag is written under RTNL, held.
     if unsafe { (*dev.as_raw()).rtnl_link_initializing } {
         return;
     }
-    dellink_registered(rtnl, dev, list)
+    dellink_registered(list, dev)
 }
 
 /// [`dellink`] of a device the core deletes.
-fn dellink_registered<T: LinkOps>(
-    rtnl: &Rtnl,
-    dev: &DriverDevice<T>,
-    list: &mut UnregisterList<'_>,
-) {
+fn dellink_registered<T: LinkOps>(list: &mut UnregisterList<'_>, dev: &DriverDevice<T>) {
+    let rtnl = list.rtnl;
     if !dev.is_registered() {
         return;
     }
     let peer = dev.take_peer(rtnl);
-    list.queue(rtnl, dev);
+    list.queue(dev);
     if let Some(p) = peer {
         p.take_peer(rtnl);
-        list.queue(rtnl, p);
+        list.queue(p);
     }
 }
 
-/// A link type: `rtnl_link_ops` of a [`Driver`].
+/// A link type: `rtnl_link_ops` of a [`Driver`], registered by
+/// [`module_net_driver!`](crate::module_net_driver).
 #[vtable]
-pub trait LinkOps: Driver {
+pub trait LinkOps: Driver + HasLinkOps {
     /// `kind`, as in `ip link add type KIND`.
     const KIND: &'static CStr;
 
-    /// `peer_type`: the attribute carrying the peer's info, if any.
+    /// `peer_type`: the attribute carrying the peer's info, if any (0:
+    /// none); its [`POLICY`](LinkOps::POLICY) entry must be
+    /// [`PolicyEntry::peer_info`](super::PolicyEntry::peer_info).
     const PEER_TYPE: u16 = 0;
 
     /// The policy of `IFLA_INFO_DATA`; its length sets `maxtype`.
     const POLICY: &'static PolicyTable;
-
-    /// The one `rtnl_link_ops` table of `T` (a `static`).
-    fn link_ops() -> &'static LinkOpsTable<Self>;
 
     /// `alloc`: checks the requested queue counts; returns the number of tx
     /// and rx queues that are active at creation, each from 1 to the
@@ -417,7 +454,7 @@ pub trait LinkOps: Driver {
 /// core never sees it registered twice.
 pub struct LinkOpsTable<T: LinkOps> {
     ops: Opaque<bindings::rtnl_link_ops>,
-    registered: AtomicBool,
+    registered: AtomicFlag,
     _p: PhantomData<T>,
 }
 
@@ -434,11 +471,17 @@ impl<T: LinkOps> Default for LinkOpsTable<T> {
 impl<T: LinkOps> LinkOpsTable<T> {
     /// Builds the table from `T`'s callbacks.
     pub const fn new() -> Self {
+        const {
+            assert!(
+                T::PEER_TYPE == 0 || T::POLICY.holds_ifinfomsg(T::PEER_TYPE),
+                "PEER_TYPE is not a PolicyEntry::peer_info() entry of POLICY"
+            )
+        };
         // SAFETY: All-zero is a valid, empty `rtnl_link_ops`.
         let mut o: bindings::rtnl_link_ops =
             unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
         o.kind = crate::str::as_char_ptr_in_const_context(T::KIND);
-        o.priv_size = core::mem::size_of::<dev::PrivArea<T>>();
+        o.priv_size = dev::priv_size::<T>();
         o.alloc = if T::HAS_ALLOC_QUEUES {
             Some(LinkAdapter::<T>::alloc)
         } else {
@@ -477,7 +520,7 @@ impl<T: LinkOps> LinkOpsTable<T> {
         };
         Self {
             ops: Opaque::new(o),
-            registered: AtomicBool::new(false),
+            registered: AtomicFlag::new(false),
             _p: PhantomData,
         }
     }
@@ -506,14 +549,15 @@ impl<T: LinkOps> LinkAdapter<T> {
             Err(e) => return e.to_ptr(),
         };
         if !(1..=num_tx).contains(&real_tx) || !(1..=num_rx).contains(&real_rx) {
-            crate::net::dev::warn_on_once!(true);
+            crate::warn_on!(true);
             return EINVAL.to_ptr();
         }
         // SAFETY: `ifname` is a valid name; `setup` matches `priv_size`; the
         // core checked the queue counts.
         let dev = unsafe {
             bindings::alloc_netdev_mqs(
-                core::mem::size_of::<dev::PrivArea<T>>() as c_int,
+                // Fits: checked by `priv_size`.
+                dev::priv_size::<T>() as c_int,
                 ifname,
                 name_assign_type,
                 Some(LinkAdapter::<T>::setup),
@@ -603,7 +647,7 @@ impl<T: LinkOps> LinkAdapter<T> {
         if state.registered.get() {
             // The core would free a registered device: keep it (and any
             // peer) instead. A driver bug, not the user's.
-            crate::net::dev::warn_on_once!(true);
+            crate::warn_on!(true);
             return 0;
         }
         let peer = state.peer.get();
@@ -628,7 +672,8 @@ impl<T: LinkOps> LinkAdapter<T> {
         // SAFETY: `dellink` runs under RTNL on a registered device of `T`
         // with a valid list head.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };
-        dellink_registered::<T>(rtnl, dev, &mut UnregisterList(head, PhantomData));
+        // INVARIANT: The core's list head is valid for the call, under RTNL.
+        dellink_registered::<T>(&mut UnregisterList { head, rtnl }, dev);
     }
 
     /// # Safety
@@ -694,7 +739,21 @@ impl<T: LinkOps> LinkAdapter<T> {
     }
 }
 
+/// The `rtnl_link_ops` table of a link type, a `static` that
+/// [`module_net_driver!`](crate::module_net_driver) defines.
+#[doc(hidden)]
+pub trait HasLinkOps {
+    /// The table.
+    fn link_ops() -> &'static LinkOpsTable<Self>
+    where
+        Self: LinkOps;
+}
+
 /// Keeps a link type registered (`rtnl_link_register`) until dropped.
+///
+/// Drivers do not hold one: [`module_net_driver!`](crate::module_net_driver)
+/// keeps it in the module, which drops it before the module's code and
+/// statics go.
 ///
 /// # Invariants
 ///
@@ -703,18 +762,26 @@ pub struct Registration<T: LinkOps>(&'static LinkOpsTable<T>);
 
 impl<T: LinkOps> Registration<T> {
     /// Registers `T::link_ops()`; `EEXIST` if it or its kind already is.
-    pub fn register() -> Result<Self> {
+    ///
+    /// # Safety
+    ///
+    /// The caller may sleep, and drops the result before the module that
+    /// holds `T`'s code and table is unloaded (leaking it would leave the
+    /// core's list pointing into freed memory).
+    pub unsafe fn register() -> Result<Self> {
         let table = T::link_ops();
-        if table.registered.swap(true, Ordering::Acquire) {
+        if table.registered.xchg(true, Acquire) {
             return Err(EEXIST);
         }
         // SAFETY: The table is a static with a valid setup and dellink, and
-        // the flag above keeps it from being registered twice.
+        // the flag above keeps it from being registered twice; the caller
+        // may sleep.
         let ret = to_result(unsafe { bindings::rtnl_link_register(table.as_raw()) });
         if let Err(e) = ret {
-            table.registered.store(false, Ordering::Release);
+            table.registered.store(false, Release);
             return Err(e);
         }
+        // INVARIANT: Registered, flag set.
         Ok(Self(table))
     }
 }
@@ -723,6 +790,6 @@ impl<T: LinkOps> Drop for Registration<T> {
     fn drop(&mut self) {
         // SAFETY: By the type invariant the table is registered.
         unsafe { bindings::rtnl_link_unregister(self.0.as_raw()) };
-        self.0.registered.store(false, Ordering::Release);
+        self.0.registered.store(false, Release);
     }
 }
