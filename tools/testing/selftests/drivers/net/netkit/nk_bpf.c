@@ -270,7 +270,7 @@ static int cmd_counters(int argc, char **argv)
 	static const char * const names[] = {
 		"pass", "drop", "next", "redirect",
 		"fc_redirect", "fc_pass", "fc_mark", "tc", "tc_v2", "tc_mark",
-		"fn_peer", "fn_pass",
+		"fn_peer", "fn_pass", "fib", "fib_fwd",
 	};
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), n;

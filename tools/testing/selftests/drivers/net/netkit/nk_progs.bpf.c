@@ -23,6 +23,8 @@ enum {
 	CNT_TC_MARK,		/* cil_to_container(_v2): seen with skb->mark set */
 	CNT_FN_PEER,		/* cil_from_netdev: bpf_redirect_peer to a pod */
 	CNT_FN_PASS,		/* cil_from_netdev: passed to the host */
+	CNT_FIB,		/* nk_fib_lookup: IPv4 packets looked up */
+	CNT_FIB_FWD,		/* nk_fib_lookup: lookups past the forwarding check */
 	CNT_MAX,
 };
 
@@ -85,6 +87,52 @@ int nk_drop_ipv4(struct __sk_buff *skb)
 {
 	if (skb->protocol == __bpf_constant_htons(ETH_P_IP))
 		return count(CNT_DROP, NETKIT_DROP);
+	return NETKIT_PASS;
+}
+
+#define AF_INET 2
+
+/* bpf_fib_lookup() of iph's addresses from the skb's device (the peer). */
+static __always_inline long fib_lookup(struct __sk_buff *skb, const struct iphdr *iph,
+				       __u32 flags)
+{
+	struct bpf_fib_lookup p;
+
+	__builtin_memset(&p, 0, sizeof(p));
+	p.family = AF_INET;
+	p.l4_protocol = iph->protocol;
+	p.tos = iph->tos;
+	p.tot_len = bpf_ntohs(iph->tot_len);
+	p.ipv4_src = iph->saddr;
+	p.ipv4_dst = iph->daddr;
+	p.ifindex = skb->ifindex;
+	return bpf_fib_lookup(skb, &p, sizeof(p), flags);
+}
+
+/*
+ * Looks up each IPv4 packet's destination with bpf_fib_lookup() as Cilium's
+ * programs do, through the FIB rules and directly in the main table, then
+ * passes it. The helper rcu_dereference()s the device's in_device, the FIB
+ * rules and the FIB trie: it needs the program run in rcu_read_lock().
+ * A lookup reaches the FIB only with forwarding on for the peer
+ * (skb->ifindex); otherwise it stops at the in_device check. Counts IPv4
+ * packets, and the lookups that got past that check.
+ */
+SEC("netkit/primary")
+int nk_fib_lookup(struct __sk_buff *skb)
+{
+	struct iphdr iph;
+	long rc;
+
+	if (skb->protocol != __bpf_constant_htons(ETH_P_IP) ||
+	    bpf_skb_load_bytes(skb, ETH_HLEN, &iph, sizeof(iph)))
+		return NETKIT_PASS;
+	count(CNT_FIB, 0);
+	for (int i = 0; i < 2; i++) {
+		rc = fib_lookup(skb, &iph, i ? BPF_FIB_LOOKUP_DIRECT : 0);
+		if (rc >= 0 && rc != BPF_FIB_LKUP_RET_FWD_DISABLED)
+			count(CNT_FIB_FWD, 0);
+	}
 	return NETKIT_PASS;
 }
 
