@@ -11,6 +11,7 @@
 # generates code, for errors found only then (constants of generic code). It does not build the kernel
 # (make lint does first). Alone: one KTAP line per case, "N passed, N failed".
 #   --results FILE  write "OK|FAIL NAME LOG" per case to FILE, print no KTAP
+#   NK_CF_CASES=D   run the cases in directory D instead
 #   NK_CF_KERNEL=F  use the kernel crate metadata F (libkernel.rmeta of a
 #                   modified crate: a case must then compile if the
 #                   modification reopens the hole it covers)
@@ -18,7 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 IMPL=rust KDEBUG=0 nk_kernel_vars
 
-CASES=$NK_REPO/tools/nk/compile-fail
+CASES=${NK_CF_CASES:-$NK_REPO/tools/nk/compile-fail}
 results=
 case "${1:-}" in
 --results) results=${2:?--results needs a file} ;;
