@@ -6,21 +6,20 @@
 //! attributes, BPF attach points and C entry points.
 
 use kernel::{
-    bindings,
     net::{
         dev::{
             self, BpfCommand, Device, Driver, DriverDevice, Feature as F, Features, Flag, Locked,
-            NewRxQueue, PcpuStats, PrivFlag as Pf, RcuHeld, RxQueues, SetupDevice, SockAddr,
-            Stats64, TxStatus,
+            NewRxQueue, PcpuStats, PeerSlot, PrivField, PrivFlag as Pf, RcuHeld, RxQueues,
+            SetupDevice, SockAddr, Stats64, TxStatus,
         },
         ethtool::DrvInfo,
-        mprog::{AttachType, LinkType, Mprog, MprogDriver, MprogField, Which},
+        mprog::{AttachType, LinkType, Mprog, MprogDriver, Which},
         notifier::{Event, Notifier},
         queue::XskWakeup,
         rtnl::{
             self, ifla, nla_total_size, Attr, Attrs, ExtAck, IfName, LinkAttrs, LinkOps, Msg,
-            NameAssign, Net, NewDevice, NewLinkParams, NlaType, PeerAttrs, Policy,
-            PolicyEntry as P, PolicyTable, Registered, Rtnl,
+            NameAssign, Net, NewDevice, NewLinkDone, NewLinkParams, NlaType, Peer, PeerAttrs,
+            Policy, PolicyEntry as P, PolicyTable, Registered, Rtnl,
         },
         skbuff::{BpfNetContext, DropReason, RxResult, SkBuff, TxContext, ETH_HLEN},
     },
@@ -28,6 +27,7 @@ use kernel::{
     seq_file::SeqFile,
     seq_print,
     sync::atomic::{Atomic, Relaxed},
+    uapi,
 };
 
 const DRV_NAME: &CStr = c"netkit";
@@ -38,44 +38,47 @@ const NUM_RX_QUEUES_REAL: u32 = 1;
 const NUM_TX_QUEUES_REAL: u32 = 1;
 
 // enum netkit_action
-const NEXT: i32 = bindings::netkit_action_NETKIT_NEXT;
-const PASS: i32 = bindings::netkit_action_NETKIT_PASS;
-const DROP: i32 = bindings::netkit_action_NETKIT_DROP;
-const REDIRECT: i32 = bindings::netkit_action_NETKIT_REDIRECT;
+const NEXT: i32 = uapi::netkit_action_NETKIT_NEXT;
+const PASS: i32 = uapi::netkit_action_NETKIT_PASS;
+const DROP: i32 = uapi::netkit_action_NETKIT_DROP;
+const REDIRECT: i32 = uapi::netkit_action_NETKIT_REDIRECT;
 // enum netkit_mode, netkit_pairing, netkit_scrub
-const L2: u32 = bindings::netkit_mode_NETKIT_L2;
-const L3: u32 = bindings::netkit_mode_NETKIT_L3;
-const PAIR: u32 = bindings::netkit_pairing_NETKIT_DEVICE_PAIR;
-const SINGLE: u32 = bindings::netkit_pairing_NETKIT_DEVICE_SINGLE;
-const SCRUB_DEFAULT: u32 = bindings::netkit_scrub_NETKIT_SCRUB_DEFAULT;
+const L2: u32 = uapi::netkit_mode_NETKIT_L2;
+const L3: u32 = uapi::netkit_mode_NETKIT_L3;
+const PAIR: u32 = uapi::netkit_pairing_NETKIT_DEVICE_PAIR;
+const SINGLE: u32 = uapi::netkit_pairing_NETKIT_DEVICE_SINGLE;
+const SCRUB_DEFAULT: u32 = uapi::netkit_scrub_NETKIT_SCRUB_DEFAULT;
 // IFLA_NETKIT_*
-const A_PEER_INFO: u32 = bindings::IFLA_NETKIT_PEER_INFO;
-const A_PRIMARY: u32 = bindings::IFLA_NETKIT_PRIMARY;
-const A_POLICY: u32 = bindings::IFLA_NETKIT_POLICY;
-const A_PEER_POLICY: u32 = bindings::IFLA_NETKIT_PEER_POLICY;
-const A_MODE: u32 = bindings::IFLA_NETKIT_MODE;
-const A_SCRUB: u32 = bindings::IFLA_NETKIT_SCRUB;
-const A_PEER_SCRUB: u32 = bindings::IFLA_NETKIT_PEER_SCRUB;
-const A_HEADROOM: u32 = bindings::IFLA_NETKIT_HEADROOM;
-const A_TAILROOM: u32 = bindings::IFLA_NETKIT_TAILROOM;
-const A_PAIRING: u32 = bindings::IFLA_NETKIT_PAIRING;
-const A_MAX: u32 = bindings::IFLA_NETKIT_MAX;
+const A_PEER_INFO: u32 = uapi::IFLA_NETKIT_PEER_INFO;
+const A_PRIMARY: u32 = uapi::IFLA_NETKIT_PRIMARY;
+const A_POLICY: u32 = uapi::IFLA_NETKIT_POLICY;
+const A_PEER_POLICY: u32 = uapi::IFLA_NETKIT_PEER_POLICY;
+const A_MODE: u32 = uapi::IFLA_NETKIT_MODE;
+const A_SCRUB: u32 = uapi::IFLA_NETKIT_SCRUB;
+const A_PEER_SCRUB: u32 = uapi::IFLA_NETKIT_PEER_SCRUB;
+const A_HEADROOM: u32 = uapi::IFLA_NETKIT_HEADROOM;
+const A_TAILROOM: u32 = uapi::IFLA_NETKIT_TAILROOM;
+const A_PAIRING: u32 = uapi::IFLA_NETKIT_PAIRING;
+const A_MAX: u32 = uapi::__IFLA_NETKIT_MAX - 1;
+// enum bpf_attach_type
+const ATTACH_PRIMARY: AttachType = AttachType::new(uapi::bpf_attach_type_BPF_NETKIT_PRIMARY);
+const ATTACH_PEER: AttachType = AttachType::new(uapi::bpf_attach_type_BPF_NETKIT_PEER);
 
 // netkit's verdicts are tcx's (the BPF side shares helpers and semantics).
 const _: () = assert!(
-    NEXT == bindings::tcx_action_base_TCX_NEXT
-        && PASS == bindings::tcx_action_base_TCX_PASS
-        && DROP == bindings::tcx_action_base_TCX_DROP
-        && REDIRECT == bindings::tcx_action_base_TCX_REDIRECT
+    NEXT == uapi::tcx_action_base_TCX_NEXT
+        && PASS == uapi::tcx_action_base_TCX_PASS
+        && DROP == uapi::tcx_action_base_TCX_DROP
+        && REDIRECT == uapi::tcx_action_base_TCX_REDIRECT
 );
 
 /// Private data of a netkit device; `repr(C)` keeps the fast-path fields
-/// together at the start, as the C driver's cacheline groups do (the peer
-/// pointer is the abstraction's, just before).
+/// together at the start, as the C driver's cacheline groups do.
 #[repr(C)]
 #[pin_data]
 struct Netkit {
     // Fast path.
+    peer: PeerSlot,
     policy: Atomic<i32>,
     scrub: u32,
     #[pin]
@@ -89,19 +92,18 @@ struct Netkit {
 
 type NkDev = DriverDevice<Netkit>;
 
-
 static NETKIT_POLICY: Policy<{ A_MAX as usize + 1 }> = Policy::new([
     P::UNSPEC,
-    P::peer_info(),                                 // PEER_INFO
-    P::reject(c"Primary attribute is read-only"),   // PRIMARY
-    P::of_type(NlaType::U32),                       // POLICY
-    P::of_type(NlaType::U32),                       // PEER_POLICY
-    P::max(NlaType::U32, L3 as i16),                // MODE
-    P::max(NlaType::U32, SCRUB_DEFAULT as i16),     // SCRUB
-    P::max(NlaType::U32, SCRUB_DEFAULT as i16),     // PEER_SCRUB
-    P::of_type(NlaType::U16),                       // HEADROOM
-    P::of_type(NlaType::U16),                       // TAILROOM
-    P::max(NlaType::U32, SINGLE as i16),            // PAIRING
+    P::peer_info(),                               // PEER_INFO
+    P::reject(c"Primary attribute is read-only"), // PRIMARY
+    P::of_type(NlaType::U32),                     // POLICY
+    P::of_type(NlaType::U32),                     // PEER_POLICY
+    P::max(NlaType::U32, L3 as i16),              // MODE
+    P::max(NlaType::U32, SCRUB_DEFAULT as i16),   // SCRUB
+    P::max(NlaType::U32, SCRUB_DEFAULT as i16),   // PEER_SCRUB
+    P::of_type(NlaType::U16),                     // HEADROOM
+    P::of_type(NlaType::U16),                     // TAILROOM
+    P::max(NlaType::U32, SINGLE as i16),          // PAIRING
 ]);
 
 kernel::mprog_entry_points!(
@@ -131,7 +133,9 @@ fn check_policy(policy: u32, attr: &Attr, extack: &mut ExtAck) -> Result {
 /// `netkit_prep_forward`: what a packet must not carry across the pair.
 #[inline(always)]
 fn prep_forward(skb: &mut SkBuff<'_>, xnet: bool, xnet_scrub: bool) {
-    skb.scrub();
+    skb.scrub_packet(false);
+    skb.nf_skip_egress(true);
+    skb.reset_mac_header();
     if !xnet {
         return;
     }
@@ -147,10 +151,12 @@ impl Driver for Netkit {
 
     const PCPU_STATS: PcpuStats = PcpuStats::Tstats;
     const FEATURES_PASSTHRU: bool = true;
-    const MPROG: Option<MprogField<Self>> = Some(kernel::mprog_field!(Netkit, mprog));
+    const PAIR: Option<PrivField<Self, PeerSlot>> = Some(kernel::priv_field!(Netkit, peer));
+    const MPROG: Option<PrivField<Self, Mprog>> = Some(kernel::priv_field!(Netkit, mprog));
 
     fn priv_init() -> impl PinInit<Self> {
         pin_init!(Netkit {
+            peer: PeerSlot::new(),
             policy: Atomic::new(PASS),
             scrub: 0,
             mprog <- Mprog::new(),
@@ -182,7 +188,9 @@ impl Driver for Netkit {
         );
         dev.set_lltx();
         dev.set_netmem_tx_no_dma();
-        dev.set_features(features);
+        dev.add_features(features);
+        dev.set_hw_features(features);
+        dev.set_hw_enc_features(features);
         dev.set_mpls_features(F::HwCsum | F::GsoSoftware);
         let vlan = dev.features().without(hw_vlan);
         dev.set_vlan_features(vlan);
@@ -215,8 +223,8 @@ impl Driver for Netkit {
         ctx.with_bpf_net_context(|bctx| xmit(skb, dev, bctx))
     }
 
-    fn get_iflink(dev: &NkDev) -> i32 {
-        RcuHeld::read_lock(|rcu| dev.peer(rcu).map_or(0, |p| p.ifindex()))
+    fn get_iflink(dev: &NkDev, rcu: &RcuHeld) -> i32 {
+        dev.peer(rcu).map_or(0, |p| p.ifindex())
     }
 
     #[inline(always)]
@@ -236,19 +244,17 @@ impl Driver for Netkit {
         dev.eth_mac_addr(rtnl, addr)
     }
 
-    fn set_rx_headroom(dev: &NkDev, headroom: i32) {
+    fn set_rx_headroom(dev: &NkDev, rcu: &RcuHeld, headroom: i32) {
         let headroom = u32::try_from(headroom).unwrap_or_else(|_| dev::net_skb_pad());
-        RcuHeld::read_lock(|rcu| {
-            dev.data().headroom.store(headroom, Relaxed);
-            match dev.peer(rcu) {
-                None => dev.set_needed_headroom(headroom as u16),
-                Some(peer) => {
-                    let h = headroom.max(peer.data().headroom.load(Relaxed)) as u16;
-                    peer.set_needed_headroom(h);
-                    dev.set_needed_headroom(h);
-                }
+        dev.data().headroom.store(headroom, Relaxed);
+        match dev.peer(rcu) {
+            None => dev.set_needed_headroom(headroom as u16),
+            Some(peer) => {
+                let h = headroom.max(peer.data().headroom.load(Relaxed)) as u16;
+                peer.set_needed_headroom(h);
+                dev.set_needed_headroom(h);
             }
-        })
+        }
     }
 
     fn set_rx_mode_async(_dev: &NkDev) -> Result {
@@ -256,34 +262,24 @@ impl Driver for Netkit {
         Ok(())
     }
 
-    fn bpf(dev: &NkDev, rtnl: &Rtnl, _locked: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
-        let setup = match cmd {
-            BpfCommand::SetupXskPool(setup) => setup,
-            BpfCommand::SetupProg => return Err(EOPNOTSUPP),
-            BpfCommand::Other => return Err(EINVAL),
-        };
+    fn bpf(_dev: &NkDev, _rtnl: &Rtnl, _locked: &Locked<'_>, cmd: BpfCommand) -> Result {
+        match cmd {
+            BpfCommand::SetupProg => Err(EOPNOTSUPP),
+            _ => Err(EINVAL),
+        }
+    }
+
+    fn xsk_pool_enable(dev: &NkDev, _rtnl: &Rtnl, _queue_id: u16) -> Result {
+        // Only single devices forward AF_XDP to the queues they lease.
         if !dev.data().is_single() {
             return Err(EOPNOTSUPP);
         }
-        let lease = setup.lease()?.ok_or(EOPNOTSUPP)?;
-        let phys = lease.device();
-        if !phys.supports_xsk_zc() {
-            return Err(EOPNOTSUPP);
-        }
-        let create = setup.is_create();
-        let lock = phys.lock(rtnl);
-        if create && !phys.xdp_features_xsk() {
-            return Err(EOPNOTSUPP);
-        }
-        if create && lock.min_mp_channel_count() != 0 {
-            return Err(EBUSY);
-        }
-        lease.setup_pool(rtnl, &lock)
+        Ok(())
     }
 
     fn xsk_wakeup(_dev: &NkDev, queue: &XskWakeup<'_>, flags: u32) -> Result {
-        // `bpf` checked the physical device's AF_XDP support when the pool
-        // was set up, and a lease ends before that device can change.
+        // The pool setup checked the physical device's AF_XDP support, and
+        // a lease ends before that device can change.
         queue.wakeup_lease(flags)
     }
 
@@ -399,6 +395,115 @@ struct Config {
     tailroom: u16,
 }
 
+/// The part of `newlink` before the primary device is registered: parses
+/// the request, sets up `dev` and creates, registers and announces the
+/// peer. Returns the mode and the peer.
+fn prepare_link<'a>(
+    rtnl: &'a Rtnl,
+    dev: &mut NewDevice<'a, Netkit>,
+    params: &NewLinkParams<'a, Netkit>,
+    extack: &mut ExtAck,
+) -> Result<(u32, Option<Registered<'a, Netkit, Peer>>)> {
+    let tb = params.tb();
+    let data = params.data();
+    let mut cfg = Config {
+        mode: L3,
+        pair: PAIR,
+        scrub_prim: SCRUB_DEFAULT,
+        scrub_peer: SCRUB_DEFAULT,
+        policy_prim: PASS as u32,
+        policy_peer: PASS as u32,
+        headroom: 0,
+        tailroom: 0,
+    };
+    let mut peer_info = None;
+
+    if let Some(a) = data.get(A_MODE) {
+        cfg.mode = a.get_u32()?;
+    }
+    if let Some(a) = data.get(A_PEER_INFO) {
+        peer_info = Some(PeerAttrs::parse(a, extack)?);
+    }
+    if let Some(a) = data.get(A_SCRUB) {
+        cfg.scrub_prim = a.get_u32()?;
+    }
+    if let Some(a) = data.get(A_PEER_SCRUB) {
+        cfg.scrub_peer = a.get_u32()?;
+    }
+    if let Some(a) = data.get(A_POLICY) {
+        cfg.policy_prim = a.get_u32()?;
+        check_policy(cfg.policy_prim, a, extack)?;
+    }
+    if let Some(a) = data.get(A_PEER_POLICY) {
+        cfg.policy_peer = a.get_u32()?;
+        check_policy(cfg.policy_peer, a, extack)?;
+    }
+    if let Some(a) = data.get(A_HEADROOM) {
+        cfg.headroom = a.get_u16()?;
+    }
+    if let Some(a) = data.get(A_TAILROOM) {
+        cfg.tailroom = a.get_u16()?;
+    }
+    if let Some(a) = data.get(A_PAIRING) {
+        cfg.pair = a.get_u32()?;
+    }
+    let seen_scrub = data.get(A_SCRUB).is_some();
+    let seen_peer = data.get(A_PEER_INFO).is_some()
+        || data.get(A_PEER_SCRUB).is_some()
+        || data.get(A_PEER_POLICY).is_some();
+
+    let tbp = peer_info.as_ref().map_or(tb, PeerAttrs::attrs);
+    let (ifname, assign) = match tbp.get(ifla::IFNAME).filter(|_| peer_info.is_some()) {
+        Some(a) => (IfName::from_attr(a), NameAssign::User),
+        None => (IfName::new(c"nk%d"), NameAssign::Enum),
+    };
+    if cfg.mode != L2 && (tb.get(ifla::ADDRESS).is_some() || tbp.get(ifla::ADDRESS).is_some()) {
+        return Err(EOPNOTSUPP);
+    }
+    if cfg.pair == SINGLE
+        && (peer_info.is_some() || seen_peer || seen_scrub || cfg.policy_prim != PASS as u32)
+    {
+        return Err(EOPNOTSUPP);
+    }
+
+    let mut peer = None;
+    if cfg.pair == PAIR {
+        let mut p = params.create_peer(rtnl, &ifname, assign, tbp, extack)?;
+        p.inherit_tso_max(dev.dev());
+        if cfg.mode == L2 && !(peer_info.is_some() && tbp.get(ifla::ADDRESS).is_some()) {
+            p.eth_hw_addr_random();
+        }
+        if let Some(pi) = peer_info.as_ref() {
+            if dev.dev().ifindex() != 0 {
+                p.set_ifindex(pi.ifi_index());
+            }
+        }
+        init_dev(&mut p, &cfg, false);
+        let p = p.register(rtnl)?;
+        p.carrier_off();
+        if cfg.mode == L2 {
+            // As in C, a failure here leaves the device as it is.
+            let _ = p.change_flags(rtnl, p.flags().without(Flag::NoArp));
+        }
+        // On failure the adapter unregisters the peer.
+        p.configure(rtnl)?;
+        peer = Some(p);
+    }
+
+    if cfg.mode == L2 && tb.get(ifla::ADDRESS).is_none() {
+        dev.eth_hw_addr_random();
+    }
+    match tb.get(ifla::IFNAME) {
+        Some(a) => dev.set_name(&IfName::from_attr(a)),
+        None => dev.set_name(&IfName::new(c"nk%d")),
+    }
+    init_dev(dev, &cfg, true);
+    if cfg.pair == SINGLE {
+        dev.set_xdp_features_xsk();
+    }
+    Ok((cfg.mode, peer))
+}
+
 #[vtable]
 impl LinkOps for Netkit {
     const KIND: &'static CStr = DRV_NAME;
@@ -430,114 +535,21 @@ impl LinkOps for Netkit {
         mut dev: NewDevice<'a, Self>,
         params: &NewLinkParams<'a, Self>,
         extack: &mut ExtAck,
-    ) -> Result<Registered<'a, Self>> {
-        let tb = params.tb();
-        let data = params.data();
-        let mut cfg = Config {
-            mode: L3,
-            pair: PAIR,
-            scrub_prim: SCRUB_DEFAULT,
-            scrub_peer: SCRUB_DEFAULT,
-            policy_prim: PASS as u32,
-            policy_peer: PASS as u32,
-            headroom: 0,
-            tailroom: 0,
+    ) -> NewLinkDone<'a, Self> {
+        let (mode, peer) = match prepare_link(rtnl, &mut dev, params, extack) {
+            Ok(r) => r,
+            Err(e) => return dev.fail(e),
         };
-        let mut peer_info = None;
-
-        if let Some(a) = data.get(A_MODE) {
-            cfg.mode = a.get_u32()?;
-        }
-        if let Some(a) = data.get(A_PEER_INFO) {
-            peer_info = Some(PeerAttrs::parse(a, extack)?);
-        }
-        if let Some(a) = data.get(A_SCRUB) {
-            cfg.scrub_prim = a.get_u32()?;
-        }
-        if let Some(a) = data.get(A_PEER_SCRUB) {
-            cfg.scrub_peer = a.get_u32()?;
-        }
-        if let Some(a) = data.get(A_POLICY) {
-            cfg.policy_prim = a.get_u32()?;
-            check_policy(cfg.policy_prim, a, extack)?;
-        }
-        if let Some(a) = data.get(A_PEER_POLICY) {
-            cfg.policy_peer = a.get_u32()?;
-            check_policy(cfg.policy_peer, a, extack)?;
-        }
-        if let Some(a) = data.get(A_HEADROOM) {
-            cfg.headroom = a.get_u16()?;
-        }
-        if let Some(a) = data.get(A_TAILROOM) {
-            cfg.tailroom = a.get_u16()?;
-        }
-        if let Some(a) = data.get(A_PAIRING) {
-            cfg.pair = a.get_u32()?;
-        }
-        let seen_scrub = data.get(A_SCRUB).is_some();
-        let seen_peer = data.get(A_PEER_INFO).is_some()
-            || data.get(A_PEER_SCRUB).is_some()
-            || data.get(A_PEER_POLICY).is_some();
-
-        let tbp = peer_info.as_ref().map_or(tb, PeerAttrs::attrs);
-        let (ifname, assign) = match tbp.get(ifla::IFNAME).filter(|_| peer_info.is_some()) {
-            Some(a) => (IfName::from_attr(a), NameAssign::User),
-            None => (IfName::new(c"nk%d"), NameAssign::Enum),
-        };
-        if cfg.mode != L2 && (tb.get(ifla::ADDRESS).is_some() || tbp.get(ifla::ADDRESS).is_some()) {
-            return Err(EOPNOTSUPP);
-        }
-        if cfg.pair == SINGLE
-            && (peer_info.is_some() || seen_peer || seen_scrub || cfg.policy_prim != PASS as u32)
-        {
-            return Err(EOPNOTSUPP);
-        }
-
-        let mut peer = None;
-        if cfg.pair == PAIR {
-            let mut p = params.create_peer(rtnl, &ifname, assign, tbp, extack)?;
-            p.inherit_tso_max(dev.dev());
-            if cfg.mode == L2 && !(peer_info.is_some() && tbp.get(ifla::ADDRESS).is_some()) {
-                p.eth_hw_addr_random();
-            }
-            if let Some(pi) = peer_info.as_ref() {
-                if dev.dev().ifindex() != 0 {
-                    p.set_ifindex(pi.ifi_index());
-                }
-            }
-            init_dev(&mut p, &cfg, false);
-            let p = p.register(rtnl)?;
-            p.carrier_off();
-            if cfg.mode == L2 {
+        dev.register(rtnl, |d| {
+            d.carrier_off();
+            if mode == L2 {
                 // As in C, a failure here leaves the device as it is.
-                let _ = p.change_flags(rtnl, p.flags().without(Flag::NoArp));
+                let _ = d.change_flags(rtnl, d.flags().without(Flag::NoArp));
             }
-            // On failure the adapter unregisters the peer.
-            p.configure(rtnl)?;
-            peer = Some(p);
-        }
-
-        if cfg.mode == L2 && tb.get(ifla::ADDRESS).is_none() {
-            dev.eth_hw_addr_random();
-        }
-        match tb.get(ifla::IFNAME) {
-            Some(a) => dev.set_name(&IfName::from_attr(a)),
-            None => dev.set_name(&IfName::new(c"nk%d")),
-        }
-        init_dev(&mut dev, &cfg, true);
-        if cfg.pair == SINGLE {
-            dev.set_xdp_features_xsk();
-        }
-        let d = dev.register(rtnl)?;
-        d.carrier_off();
-        if cfg.mode == L2 {
-            // As in C, a failure here leaves the device as it is.
-            let _ = d.change_flags(rtnl, d.flags().without(Flag::NoArp));
-        }
-        if let Some(p) = peer {
-            d.pair(rtnl, p);
-        }
-        Ok(d)
+            if let Some(p) = peer {
+                d.pair(rtnl, p);
+            }
+        })
     }
 
     fn changelink(
@@ -618,7 +630,7 @@ impl LinkOps for Netkit {
 }
 
 impl MprogDriver for Netkit {
-    const LINK_TYPE: LinkType = LinkType::Netkit;
+    const LINK_TYPE: LinkType = LinkType::new(uapi::bpf_link_type_BPF_LINK_TYPE_NETKIT);
 
     fn target<'a>(
         rtnl: &'a Rtnl,
@@ -628,8 +640,8 @@ impl MprogDriver for Netkit {
         _which: Which,
     ) -> Result<&'a NkDev> {
         let peer_side = match attach_type {
-            AttachType::NETKIT_PRIMARY => false,
-            AttachType::NETKIT_PEER => true,
+            ATTACH_PRIMARY => false,
+            ATTACH_PEER => true,
             _ => return Err(EINVAL),
         };
         let dev = dev::get_by_index(rtnl, net, ifindex).ok_or(ENODEV)?;
@@ -648,7 +660,7 @@ impl MprogDriver for Netkit {
     }
 
     fn link_show_fdinfo(seq: &SeqFile, ifindex: u32, attach_type: AttachType) {
-        let side = if attach_type == AttachType::NETKIT_PRIMARY {
+        let side = if attach_type == ATTACH_PRIMARY {
             "primary"
         } else {
             "peer"

@@ -66,26 +66,6 @@ __rust_helper void rust_helper_netdev_assert_locked(const struct net_device *dev
 	netdev_assert_locked(dev);
 }
 
-__rust_helper void rust_helper_netdev_lock(struct net_device *dev)
-{
-	netdev_lock(dev);
-}
-
-__rust_helper void rust_helper_netdev_unlock(struct net_device *dev)
-{
-	netdev_unlock(dev);
-}
-
-__rust_helper void rust_helper_netdev_lock_ops(struct net_device *dev)
-{
-	netdev_lock_ops(dev);
-}
-
-__rust_helper void rust_helper_netdev_unlock_ops(struct net_device *dev)
-{
-	netdev_unlock_ops(dev);
-}
-
 __rust_helper struct netdev_rx_queue *
 rust_helper___netif_get_rx_queue(struct net_device *dev, unsigned int rxq)
 {

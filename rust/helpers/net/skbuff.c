@@ -6,6 +6,11 @@
 
 #ifdef CONFIG_NET
 
+__rust_helper void rust_helper_lockdep_assert_in_softirq(void)
+{
+	lockdep_assert_in_softirq();
+}
+
 __rust_helper unsigned int rust_helper_net_skb_pad(void)
 {
 	return NET_SKB_PAD;

@@ -4,7 +4,11 @@
 //!
 //! C header: [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h).
 
-use crate::{bindings, prelude::*, types::Opaque};
+use crate::{
+    bindings,
+    prelude::*,
+    types::Opaque, //
+};
 
 /// Driver information (`struct ethtool_drvinfo`).
 #[repr(transparent)]

@@ -57,11 +57,26 @@
 
 use crate::{
     bindings,
-    error::{code::EEXIST, to_result, Result},
-    ffi::{c_int, c_ulong, c_void},
-    net::{dev::Device, rtnl::Rtnl},
-    sync::atomic::{Acquire, AtomicFlag, Release},
-    types::Opaque,
+    error::{
+        code::EEXIST,
+        to_result,
+        Result, //
+    },
+    ffi::{
+        c_int,
+        c_ulong,
+        c_void, //
+    },
+    net::{
+        dev::Device,
+        rtnl::Rtnl, //
+    },
+    sync::atomic::{
+        Acquire,
+        AtomicFlag,
+        Release, //
+    },
+    types::Opaque, //
 };
 use core::marker::PhantomData;
 
@@ -116,10 +131,9 @@ impl<T: Notifier> Default for Block<T> {
 impl<T: Notifier> Block<T> {
     /// A block calling `T::event`.
     pub const fn new() -> Self {
-        // SAFETY: All-zero is a valid, unlinked block.
-        let mut b: bindings::notifier_block =
-            unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
+        let mut b: bindings::notifier_block = pin_init::zeroed();
         b.notifier_call = Some(Self::call);
+        // INVARIANT: Not registered yet.
         Self {
             nb: Opaque::new(b),
             registered: AtomicFlag::new(false),

@@ -2,7 +2,7 @@
 
 //! Receive queues and queue leasing.
 //!
-//! A virtual device (such as a netkit in a container) can lease rx queues of
+//! A virtual device (such as one in a container) can lease rx queues of
 //! a physical device. Both ends of a lease are set and cleared under both
 //! devices' instance locks, so the lease is only looked at through a
 //! [`Locked`] proof ([`Locked::rx_lease`], [`Locked::leasee`]) or in a
@@ -38,15 +38,18 @@
 use crate::{
     bindings,
     error::to_result,
-    net::{
-        dev::{Device, Driver, DriverDevice, Locked, XskPoolSetup},
-        rtnl::Rtnl,
+    net::dev::{
+        Device,
+        Driver,
+        DriverDevice, //
     },
     prelude::*,
-    sync::atomic::{atomic_load, Relaxed},
-    types::Opaque,
+    sync::atomic::{
+        atomic_load,
+        Relaxed, //
+    },
+    types::Opaque, //
 };
-use core::ptr;
 
 /// A receive queue of a device (`struct netdev_rx_queue`).
 ///
@@ -62,6 +65,7 @@ impl RxQueue {
     /// `p` must be a valid queue of a device that is valid for `'a`.
     pub(crate) unsafe fn from_raw<'a>(p: *mut bindings::netdev_rx_queue) -> &'a RxQueue {
         // SAFETY: Transparent wrapper; validity per the caller.
+        // INVARIANT: Per the caller.
         unsafe { &*p.cast() }
     }
 
@@ -118,54 +122,6 @@ impl<'a> Lease<'a> {
     }
 }
 
-/// The physical queue an AF_XDP pool setup ([`XskPoolSetup`]) for a
-/// virtual queue goes to: the one that queue leases.
-///
-/// # Invariants
-///
-/// `lease` is the lease of queue `setup.queue_id()` of `setup`'s device.
-pub struct XskLease<'a> {
-    lease: Lease<'a>,
-    setup: &'a XskPoolSetup<'a>,
-}
-
-impl<'a> XskLease<'a> {
-    /// # Safety
-    ///
-    /// `lease` must be the lease of queue `setup.queue_id()` of the device
-    /// `setup` is for.
-    pub(crate) unsafe fn new(lease: Lease<'a>, setup: &'a XskPoolSetup<'a>) -> Self {
-        // INVARIANT: Per the caller.
-        Self { lease, setup }
-    }
-
-    /// The physical device.
-    pub fn device(&self) -> &'a Device {
-        self.lease.device()
-    }
-
-    /// Forwards the pool setup to the leased queue (`ndo_bpf` of the
-    /// physical device, with the queue id changed), under that device's
-    /// instance lock `phys`; `EINVAL` if `phys` is another device's,
-    /// `EOPNOTSUPP` if the device lacks AF_XDP zero-copy.
-    pub fn setup_pool(self, _rtnl: &Rtnl, phys: &Locked<'_>) -> Result {
-        let dev = self.device();
-        if !ptr::eq(phys.device(), dev) {
-            return Err(EINVAL);
-        }
-        let (bpf, _) = dev.xsk_ops().ok_or(EOPNOTSUPP)?;
-        let mut lower = self.setup.copy();
-        // The queue ids of devices fit in the `u16` AF_XDP uses.
-        lower.__bindgen_anon_1.xsk.queue_id = self.lease.index() as u16;
-        // SAFETY: `bpf` is the physical device's `ndo_bpf`, called under RTNL
-        // (`_rtnl`) and its instance lock (`phys`), as AF_XDP calls it, with
-        // a valid pool command for the queue that the command's own queue
-        // leases (type invariant), so enabling and disabling a pool reach
-        // the same physical queue.
-        to_result(unsafe { bpf(dev.as_raw(), &mut lower) })
-    }
-}
-
 /// The queue an `ndo_xsk_wakeup` call is for.
 ///
 /// # Invariants
@@ -184,6 +140,7 @@ impl<'a> XskWakeup<'a> {
     /// An AF_XDP socket must be bound to queue `queue_id` of `dev` for `'a`
     /// (`ndo_xsk_wakeup` runs under RCU while it is).
     pub(crate) unsafe fn new<T: Driver>(dev: &'a DriverDevice<T>, queue_id: u32) -> Self {
+        // INVARIANT: Per the caller.
         Self { dev, queue_id }
     }
 

@@ -6,22 +6,29 @@
 //! C headers: [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h),
 //! [`include/net/netlink.h`](srctree/include/net/netlink.h).
 
-use crate::{bindings, types::NotThreadSafe, types::Opaque};
+use crate::{
+    bindings,
+    types::{
+        NotThreadSafe,
+        Opaque, //
+    }, //
+};
 
 mod attr;
 mod extack;
 mod link;
 mod module;
+mod newlink;
+mod unregister;
 
 pub use attr::{
     ifla, nla_total_size, Attr, Attrs, IfName, LinkAttrs, Msg, NlaType, PeerAttrs, Policy,
     PolicyEntry, PolicyTable,
 };
 pub use extack::ExtAck;
-pub use link::{
-    dellink, unregister_many, HasLinkOps, LinkOps, LinkOpsTable, NameAssign, NewDevice,
-    NewLinkParams, Peer, Primary, Registered, Registration, UnregisterList,
-};
+pub use link::{HasLinkOps, LinkOps, LinkOpsTable, Registration};
+pub use newlink::{NameAssign, NewDevice, NewLinkDone, NewLinkParams, Peer, Primary, Registered};
+pub use unregister::{dellink, unregister_many, UnregisterList};
 
 /// Proof that the RTNL lock is held.
 ///
@@ -125,6 +132,7 @@ impl Net {
     /// `p` must be a live namespace for `'a`.
     pub unsafe fn from_raw<'a>(p: *mut bindings::net) -> &'a Net {
         // SAFETY: Transparent wrapper; liveness per the caller.
+        // INVARIANT: Live for `'a`, per the caller.
         unsafe { &*p.cast() }
     }
 

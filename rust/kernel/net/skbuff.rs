@@ -22,11 +22,19 @@
 
 use crate::{
     bindings,
-    net::dev::{Device, RcuRead, Sealed},
+    net::dev::{
+        Device,
+        RcuRead,
+        Sealed, //
+    },
     sync::rcu,
-    types::NotThreadSafe,
+    types::NotThreadSafe, //
 };
-use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
+use core::{
+    marker::PhantomData,
+    mem::ManuallyDrop,
+    ptr::NonNull, //
+};
 
 /// Why an skb is dropped (`enum skb_drop_reason`).
 #[derive(Clone, Copy)]
@@ -51,14 +59,18 @@ impl TxContext {
     /// Bottom halves must be disabled for `'a`.
     #[inline(always)]
     pub(crate) unsafe fn assume<'a>() -> &'a TxContext {
+        // SAFETY: Checks the caller's promise where lockdep can (nothing
+        // without it).
+        unsafe { bindings::lockdep_assert_in_softirq() };
         static TOKEN: Token = Token(TxContext(NotThreadSafe));
         &TOKEN.0
     }
 
     /// Runs `f` with a `bpf_net_context` installed on the current task and
     /// the RCU read lock held, as BPF programs and redirects need
-    /// (`bpf_net_ctx_set` + `rcu_read_lock`, as `netkit_xmit` and
-    /// `tcx_run` take them). Nested calls reuse the outer context.
+    /// (`bpf_net_ctx_set` + `rcu_read_lock`, as C drivers that run
+    /// programs on transmit take them). Nested calls reuse the outer
+    /// context.
     #[inline(always)]
     pub fn with_bpf_net_context<R>(&self, f: impl FnOnce(&BpfNetContext) -> R) -> R {
         let mut ctx = core::mem::MaybeUninit::<bindings::bpf_net_context>::uninit();
@@ -136,6 +148,7 @@ impl<'a> SkBuff<'a> {
     /// who hands the ownership over for `'a`.
     #[inline(always)]
     pub(crate) unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
+        // INVARIANT: Valid, not shared and handed over, per the caller; no `dev` set yet.
         Self {
             // SAFETY: The caller guarantees `skb` is non-null.
             skb: unsafe { NonNull::new_unchecked(skb) },
@@ -197,18 +210,28 @@ impl<'a> SkBuff<'a> {
         unsafe { bindings::skb_orphan_frags(self.raw(), bindings::GFP_ATOMIC) == 0 }
     }
 
-    /// Clears the state a packet must not carry into another device
-    /// (`skb_scrub_packet(skb, false)`) and skips the egress netfilter hook
-    /// (`nf_skip_egress`); the MAC header is reset to the data.
+    /// Clears the state a packet must not carry into another device, and
+    /// with `xnet` also what must not cross namespaces
+    /// (`skb_scrub_packet`).
     #[inline(always)]
-    pub fn scrub(&mut self) {
-        let skb = self.raw();
+    pub fn scrub_packet(&mut self, xnet: bool) {
         // SAFETY: The skb is valid and owned.
-        unsafe {
-            bindings::skb_scrub_packet(skb, false);
-            bindings::nf_skip_egress(skb, true);
-            bindings::skb_reset_mac_header(skb);
-        }
+        unsafe { bindings::skb_scrub_packet(self.raw(), xnet) }
+    }
+
+    /// Skips (or not) the egress netfilter hook (`nf_skip_egress`).
+    #[inline(always)]
+    pub fn nf_skip_egress(&mut self, skip: bool) {
+        // SAFETY: The skb is valid and owned.
+        unsafe { bindings::nf_skip_egress(self.raw(), skip) }
+    }
+
+    /// Resets the MAC header to the data (`skb_reset_mac_header`).
+    #[inline(always)]
+    pub fn reset_mac_header(&mut self) {
+        // SAFETY: The skb is valid and owned; the data pointer is inside
+        // its buffer.
+        unsafe { bindings::skb_reset_mac_header(self.raw()) }
     }
 
     /// Clears the timestamp (`skb_clear_tstamp`).

@@ -9,7 +9,8 @@ use kernel::net::{
     dev::{BpfCommand, Device, Driver, DriverDevice, Locked, NewRxQueue, PrivFlag, RcuHeld},
     dev::{RxQueues, SetupDevice},
     queue::XskWakeup,
-    rtnl::{self, Attrs, ExtAck, LinkOps, NewDevice, NewLinkParams, Peer, PeerAttrs, Registered},
+    rtnl::Registered,
+    rtnl::{self, Attrs, ExtAck, LinkOps, NewDevice, NewLinkDone, NewLinkParams, Peer, PeerAttrs},
     rtnl::{PolicyEntry, Rtnl},
     skbuff::{BpfNetContext, RxResult, SkBuff, TxContext},
 };
@@ -48,7 +49,6 @@ pub fn to_peer<'a, T: Driver>(skb: &mut SkBuff<'a>, dev: &'a DriverDevice<T>, ct
     if let Some(peer) = dev.peer(ctx) {
         skb.set_dev(peer);
     }
-    let _ = RcuHeld::read_lock(|rcu| dev.peer(rcu).map(|p| p.ifindex()));
 }
 
 /// Leases under the device's own lock, taken with RTNL held.
@@ -66,36 +66,48 @@ pub fn queue_create<'a, T: Driver>(
     queues.add()
 }
 
-/// A peer registered, then paired with the registered primary, which is
-/// what `newlink` returns.
+/// A peer registered, then paired with the registered primary; what
+/// `newlink` returns.
 pub fn newlink_body<'a, T: LinkOps>(
     rtnl: &'a Rtnl,
     dev: NewDevice<'a, T>,
     peer: NewDevice<'a, T, Peer>,
     params: &NewLinkParams<'a, T>,
     extack: &mut ExtAck,
-) -> Result<Registered<'a, T>> {
+) -> NewLinkDone<'a, T> {
+    let peer = match prepare(rtnl, peer, params, extack) {
+        Ok(p) => p,
+        Err(e) => return dev.fail(e),
+    };
+    dev.register(rtnl, |dev| dev.pair(rtnl, peer))
+}
+
+fn prepare<'a, T: LinkOps>(
+    rtnl: &'a Rtnl,
+    peer: NewDevice<'a, T, Peer>,
+    params: &NewLinkParams<'a, T>,
+    extack: &mut ExtAck,
+) -> Result<Registered<'a, T, Peer>> {
     let data: Attrs<'a> = params.data();
     if let Some(a) = data.get(1) {
         let info = PeerAttrs::parse(a, extack)?;
         let _ = info.ifi_index();
     }
-    let peer = peer.register(rtnl)?;
-    let dev = dev.register(rtnl)?;
-    dev.pair(rtnl, peer);
-    Ok(dev)
+    peer.register(rtnl)
 }
 
-/// Only pool setups are forwarded, to the leased queue; wakeups only from
-/// `ndo_xsk_wakeup`.
-pub fn forward(rtnl: &Rtnl, virt: &Locked<'_>, cmd: BpfCommand<'_>) -> Result {
-    let BpfCommand::SetupXskPool(setup) = cmd else {
-        return Err(EOPNOTSUPP);
-    };
-    let _ = virt.rx_lease(setup.queue_id().into())?;
-    let lease = setup.lease()?.ok_or(EOPNOTSUPP)?;
-    let lock = lease.device().lock(rtnl);
-    lease.setup_pool(rtnl, &lock)
+/// An `ndo_bpf` body: the commands the abstraction does not forward.
+pub fn bpf(virt: &Locked<'_>, cmd: BpfCommand) -> Result {
+    let _ = virt.rx_lease(0)?;
+    match cmd {
+        BpfCommand::SetupProg => Err(EOPNOTSUPP),
+        _ => Err(EINVAL),
+    }
+}
+
+/// An `ndo_get_iflink` body: the peer under the adapter's RCU section.
+pub fn iflink<T: Driver>(dev: &DriverDevice<T>, rcu: &RcuHeld) -> i32 {
+    dev.peer(rcu).map_or(0, |p| p.ifindex())
 }
 
 /// A wakeup forwarded to the leased queue.

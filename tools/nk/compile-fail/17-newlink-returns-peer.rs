@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `newlink` must return the device the core passed, registered: a
-//! registered peer does not do.
+//! `newlink` must return the outcome of registering the device the core
+//! passed: a registered peer does not do.
 
 // expect: E0308
 // expect-msg: mismatched types
 
 use kernel::{
-    net::rtnl::{LinkOps, NewDevice, Peer, Registered, Rtnl},
+    net::rtnl::{LinkOps, NewDevice, NewLinkDone, Peer, Rtnl},
     prelude::*,
 };
 
@@ -15,6 +15,6 @@ use kernel::{
 pub fn newlink_body<'a, T: LinkOps>(
     rtnl: &'a Rtnl,
     peer: NewDevice<'a, T, Peer>,
-) -> Result<Registered<'a, T>> {
+) -> NewLinkDone<'a, T> {
     peer.register(rtnl)
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Only AF_XDP pool setups can be forwarded to a physical device's
-//! `ndo_bpf`, not XDP program setups or other commands.
+//! `ndo_bpf` commands the driver answers itself cannot be forwarded to a
+//! physical device: pool setups of a driver with `xsk_pool_enable` are the
+//! abstraction's to forward.
 
 // expect: E0599
 // expect-msg: no method named `lease` found for enum `BpfCommand`
@@ -12,7 +13,7 @@ use kernel::{
 };
 
 /// Forwards any `ndo_bpf` command to the leased queue.
-pub fn forward(rtnl: &Rtnl, cmd: BpfCommand<'_>) -> Result {
+pub fn forward(rtnl: &Rtnl, cmd: BpfCommand) -> Result {
     let lease = cmd.lease()?.ok_or(EOPNOTSUPP)?;
     let lock = lease.device().lock(rtnl);
     lease.setup_pool(rtnl, &lock)

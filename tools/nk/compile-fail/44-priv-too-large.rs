@@ -9,7 +9,7 @@
 use kernel::{
     net::{
         dev::{Driver, DriverDevice, SetupDevice, TxStatus},
-        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkParams, Registered, Rtnl},
+        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkDone, NewLinkParams, Rtnl},
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
@@ -49,8 +49,8 @@ impl LinkOps for D {
         dev: NewDevice<'a, Self>,
         _params: &NewLinkParams<'a, Self>,
         _extack: &mut ExtAck,
-    ) -> Result<Registered<'a, Self>> {
-        dev.register(rtnl)
+    ) -> NewLinkDone<'a, Self> {
+        dev.register(rtnl, |_| {})
     }
 }
 

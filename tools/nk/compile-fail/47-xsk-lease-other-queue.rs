@@ -1,25 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A pool setup for a virtual queue is forwarded to the physical queue that
-//! queue leases, not to the lease of another queue (enable and disable
-//! could then reach different physical queues).
+//! A driver cannot forward an AF_XDP pool setup itself: it could answer
+//! other than the physical device did, skip a disable or forward to the
+//! lease of another queue, and the physical driver would keep a pool AF_XDP
+//! frees. The abstraction forwards it (`Driver::xsk_pool_enable`).
 
 // expect: E0599
 // expect-msg: no method named `setup_pool` found for struct `Lease`
 
 use kernel::{
-    net::{
-        dev::{Locked, XskPoolSetup},
-        rtnl::Rtnl,
-    },
+    net::{dev::Locked, rtnl::Rtnl},
     prelude::*,
 };
 
-/// Forwards a pool setup to the next queue's lease.
-pub fn forward(rtnl: &Rtnl, virt: &Locked<'_>, setup: XskPoolSetup<'_>) -> Result {
-    let lease = virt
-        .rx_lease(u32::from(setup.queue_id()) + 1)?
-        .ok_or(EOPNOTSUPP)?;
+/// Forwards a pool setup to a queue's lease, then reports failure.
+pub fn forward(rtnl: &Rtnl, virt: &Locked<'_>, queue: u32) -> Result {
+    let lease = virt.rx_lease(queue)?.ok_or(EOPNOTSUPP)?;
     let lock = lease.device().lock(rtnl);
-    lease.setup_pool(rtnl, &lock)
+    lease.setup_pool(rtnl, &lock)?;
+    Err(EBUSY)
 }

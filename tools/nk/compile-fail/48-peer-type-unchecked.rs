@@ -9,7 +9,7 @@
 use kernel::{
     net::{
         dev::{Driver, DriverDevice, SetupDevice, TxStatus},
-        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkParams, Registered, Rtnl},
+        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkDone, NewLinkParams, Rtnl},
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
@@ -18,18 +18,14 @@ use kernel::{
 /// The driver.
 pub struct D;
 
-static POLICY: rtnl::Policy<2> = rtnl::Policy::new([
-    rtnl::PolicyEntry::UNSPEC,
-    rtnl::PolicyEntry::peer_info(),
-]);
+static POLICY: rtnl::Policy<2> =
+    rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC, rtnl::PolicyEntry::peer_info()]);
 
 #[vtable]
 impl Driver for D {
     type Priv = ();
 
-    fn priv_init() -> impl PinInit<()> {
-        
-    }
+    fn priv_init() -> impl PinInit<()> {}
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
@@ -53,8 +49,8 @@ impl LinkOps for D {
         dev: NewDevice<'a, Self>,
         _params: &NewLinkParams<'a, Self>,
         _extack: &mut ExtAck,
-    ) -> Result<Registered<'a, Self>> {
-        dev.register(rtnl)
+    ) -> NewLinkDone<'a, Self> {
+        dev.register(rtnl, |_| {})
     }
 }
 

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! AF_XDP zero-copy can only be advertised by a driver with the `ndo_bpf`
-//! and `ndo_xsk_wakeup` that the core then calls.
+//! AF_XDP zero-copy can only be advertised by a driver whose `ndo_bpf` and
+//! `ndo_xsk_wakeup` the core then calls forward to leased queues.
 
 // expect: E0080
-// expect-msg: AF_XDP zero-copy calls ndo_bpf and ndo_xsk_wakeup
+// expect-msg: AF_XDP zero-copy needs xsk_pool_enable and xsk_wakeup
 // expect-emit: obj
 
 use kernel::{
     net::{
         dev::{Driver, DriverDevice, SetupDevice, TxStatus},
-        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkParams, Registered, Rtnl},
+        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkDone, NewLinkParams, Rtnl},
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
@@ -25,9 +25,7 @@ static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
 impl Driver for D {
     type Priv = ();
 
-    fn priv_init() -> impl PinInit<()> {
-        
-    }
+    fn priv_init() -> impl PinInit<()> {}
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
@@ -50,9 +48,9 @@ impl LinkOps for D {
         mut dev: NewDevice<'a, Self>,
         _params: &NewLinkParams<'a, Self>,
         _extack: &mut ExtAck,
-    ) -> Result<Registered<'a, Self>> {
+    ) -> NewLinkDone<'a, Self> {
         dev.set_xdp_features_xsk();
-        dev.register(rtnl)
+        dev.register(rtnl, |_| {})
     }
 }
 

@@ -14,7 +14,11 @@ use kernel::net::{
 };
 
 /// A `start_xmit` body that sleeps while holding a peer seen under RCU.
-pub fn xmit<'a, T: Driver>(skb: SkBuff<'a>, dev: &'a DriverDevice<T>, ctx: &'a TxContext) -> TxStatus {
+pub fn xmit<'a, T: Driver>(
+    skb: SkBuff<'a>,
+    dev: &'a DriverDevice<T>,
+    ctx: &'a TxContext,
+) -> TxStatus {
     let peer = dev.peer(ctx);
     let rtnl = Rtnl::lock();
     let _ = peer.map(|p| p.net(&rtnl));

@@ -12,7 +12,11 @@ use kernel::net::{
 };
 
 /// A `start_xmit` body that sleeps.
-pub fn xmit<'a, T: Driver>(skb: SkBuff<'a>, dev: &'a DriverDevice<T>, ctx: &'a TxContext) -> TxStatus {
+pub fn xmit<'a, T: Driver>(
+    skb: SkBuff<'a>,
+    dev: &'a DriverDevice<T>,
+    ctx: &'a TxContext,
+) -> TxStatus {
     let _lock = dev.lock();
     skb.drop_reason(ctx, DropReason::NotSpecified);
     TxStatus::Drop

@@ -6,15 +6,15 @@
 // expect: E0080
 // expect-msg: bpf_redirect_peer() counts rx on the peer's tstats
 
+use kernel::net::dev::RcuHeld;
 use kernel::{
     net::{
         dev::{Driver, DriverDevice, SetupDevice, TxStatus},
-        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkParams, Registered, Rtnl},
+        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkDone, NewLinkParams, Rtnl},
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
 };
-use kernel::net::dev::RcuHeld;
 
 /// The driver.
 pub struct D;
@@ -25,9 +25,7 @@ static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
 impl Driver for D {
     type Priv = ();
 
-    fn priv_init() -> impl PinInit<()> {
-        
-    }
+    fn priv_init() -> impl PinInit<()> {}
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
@@ -57,8 +55,8 @@ impl LinkOps for D {
         dev: NewDevice<'a, Self>,
         _params: &NewLinkParams<'a, Self>,
         _extack: &mut ExtAck,
-    ) -> Result<Registered<'a, Self>> {
-        dev.register(rtnl)
+    ) -> NewLinkDone<'a, Self> {
+        dev.register(rtnl, |_| {})
     }
 }
 

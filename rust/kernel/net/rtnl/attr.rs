@@ -4,8 +4,18 @@
 //! `fill_info` writes.
 
 use super::ExtAck;
-use crate::{bindings, error::to_result, ffi::c_int, prelude::*, types::Opaque};
-use core::{marker::PhantomData, mem::size_of, ptr};
+use crate::{
+    bindings,
+    error::to_result,
+    ffi::c_int,
+    prelude::*,
+    types::Opaque, //
+};
+use core::{
+    marker::PhantomData,
+    mem::size_of,
+    ptr, //
+};
 
 /// A netlink attribute (`struct nlattr`) inside a request.
 ///
@@ -77,6 +87,7 @@ impl<'a> Attrs<'a> {
     /// `tb` must be NULL or point to `len` entries, each NULL or a valid
     /// attribute, valid for `'a`.
     pub(crate) unsafe fn from_raw(tb: *const *mut bindings::nlattr, len: usize) -> Self {
+        // INVARIANT: Per the caller.
         Self {
             tb,
             len,
@@ -98,6 +109,7 @@ impl<'a> Attrs<'a> {
         // SAFETY: `ty < len` and entries are NULL or valid for `'a`.
         let p = unsafe { *self.tb.add(ty) };
         // SAFETY: Non-null entries are valid attributes; transparent wrapper.
+        // INVARIANT: A valid attribute of the table (type invariant of `Attrs`).
         (!p.is_null()).then(|| unsafe { &*p.cast::<Attr>() })
     }
 }
@@ -208,8 +220,7 @@ pub struct PolicyEntry(bindings::nla_policy);
 
 impl PolicyEntry {
     const fn zeroed() -> bindings::nla_policy {
-        // SAFETY: All-zero is `NLA_UNSPEC` without limits.
-        unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
+        pin_init::zeroed()
     }
 
     /// No policy (`NLA_UNSPEC`, any length).
@@ -301,6 +312,7 @@ impl<const N: usize> Policy<N> {
     pub const fn table(&'static self) -> &'static PolicyTable {
         let s: &'static [bindings::nla_policy] = &self.0;
         // SAFETY: `PolicyTable` is a transparent wrapper of the slice.
+        // INVARIANT: Entries from `PolicyEntry` constructors; `N > 0` (`new`).
         unsafe { &*(ptr::from_ref(s) as *const PolicyTable) }
     }
 }
@@ -342,8 +354,7 @@ impl PolicyTable {
             return false;
         }
         let e = &self.0[ty];
-        e.type_ == bindings::NLA_UNSPEC as u8
-            && e.len as usize >= size_of::<bindings::ifinfomsg>()
+        e.type_ == bindings::NLA_UNSPEC as u8 && e.len as usize >= size_of::<bindings::ifinfomsg>()
     }
 
     pub(crate) const fn as_ptr(&self) -> *const bindings::nla_policy {

@@ -3,8 +3,15 @@
 //! Netlink extended acks.
 
 use super::Attr;
-use crate::{bindings, ffi::c_char, prelude::*};
-use core::{fmt, ptr};
+use crate::{
+    bindings,
+    prelude::*,
+    str::Formatter, //
+};
+use core::{
+    fmt,
+    ptr, //
+};
 
 /// A netlink extended ack (`struct netlink_ext_ack`); the core may pass none,
 /// and then messages go nowhere.
@@ -24,6 +31,7 @@ impl ExtAck {
     ///
     /// `ptr` must be NULL or valid and exclusively ours while the result lives.
     pub(crate) unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
+        // INVARIANT: Per the caller.
         Self(ptr)
     }
 
@@ -71,36 +79,18 @@ impl ExtAck {
 
     fn fmt_inner(&mut self, args: fmt::Arguments<'_>, attr: Option<&Attr>) {
         let Some(e) = self.raw() else { return };
-        let buf = &mut e._msg_buf;
-        let mut w = BufWriter { buf, pos: 0 };
-        let _ = fmt::write(&mut w, args);
-        let end = w.pos.min(FMTMSG_LEN - 1);
-        buf[end] = 0;
+        let mut f = Formatter::new(&mut e._msg_buf[..FMTMSG_LEN - 1]);
+        // Stops at the end of the buffer, as `snprintf` truncates.
+        let _ = fmt::write(&mut f, args);
+        let end = f.bytes_written().min(FMTMSG_LEN - 1);
+        e._msg_buf[end] = 0;
         // SAFETY: `_msg_buf` is NUL-terminated and lives as long as the
         // extack; tracing copies the string.
-        unsafe { bindings::do_trace_netlink_extack(buf.as_ptr()) };
+        unsafe { bindings::do_trace_netlink_extack(e._msg_buf.as_ptr()) };
         e._msg = e._msg_buf.as_ptr();
         if let Some(a) = attr {
             e.bad_attr = a.as_raw();
             e.policy = ptr::null();
         }
-    }
-}
-
-struct BufWriter<'a> {
-    buf: &'a mut [c_char; FMTMSG_LEN],
-    pos: usize,
-}
-
-impl fmt::Write for BufWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for &b in s.as_bytes() {
-            if self.pos + 1 >= FMTMSG_LEN {
-                break;
-            }
-            self.buf[self.pos] = b as c_char;
-            self.pos += 1;
-        }
-        Ok(())
     }
 }

@@ -1,387 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Link types (`rtnl_link_ops`): creating, pairing and deleting devices.
-//!
-//! The core's contracts are in the types: `newlink` returns a
-//! [`Registered`] that only [`NewDevice::register`] makes (the core frees the
-//! device when `newlink` fails, so it must not be registered then); a peer
-//! that `newlink` registered is unregistered by the adapter if `newlink`
-//! fails after all; peers are paired once, by [`Registered::pair`], and
-//! unpaired by the adapter's `dellink` before either is unregistered.
+//! Link types (`rtnl_link_ops`) and their registration.
 
-use super::{Attrs, ExtAck, IfName, LinkAttrs, Msg, Net, PolicyTable, Rtnl};
+use super::{
+    newlink::NewLinkState,
+    unregister::dellink_registered,
+    Attrs,
+    ExtAck,
+    LinkAttrs,
+    Msg,
+    Net,
+    NewDevice,
+    NewLinkDone,
+    NewLinkParams,
+    PolicyTable,
+    Rtnl,
+    UnregisterList, //
+};
 use crate::{
     bindings,
-    error::{from_result, to_result, Result, VTABLE_DEFAULT_ERROR},
-    ffi::{c_char, c_int, c_uint},
-    net::dev::{self, Driver, DriverDevice},
+    error::{
+        from_result,
+        to_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    ffi::{
+        c_char,
+        c_int,
+        c_uint, //
+    },
+    net::dev::{
+        self,
+        Driver,
+        DriverDevice, //
+    },
     prelude::*,
-    sync::atomic::{Acquire, AtomicFlag, Release},
-    types::Opaque,
+    sync::atomic::{
+        Acquire,
+        AtomicFlag,
+        Release, //
+    },
+    types::Opaque, //
 };
-use core::{cell::Cell, marker::PhantomData, ptr};
-
-/// How an interface name was chosen (`NET_NAME_*`).
-#[derive(Clone, Copy)]
-#[repr(u8)]
-pub enum NameAssign {
-    /// Enumerated by the kernel (`NET_NAME_ENUM`).
-    Enum = bindings::NET_NAME_ENUM as u8,
-    /// Given by user space (`NET_NAME_USER`).
-    User = bindings::NET_NAME_USER as u8,
-}
-
-/// What the adapter must undo if `newlink` fails.
-struct NewLinkState {
-    /// The device the core passed.
-    dev: *mut bindings::net_device,
-    /// The device the core passed has been registered.
-    registered: Cell<bool>,
-    /// A peer has been created (one per `newlink`).
-    peer_created: Cell<bool>,
-    /// The peer `newlink` created and registered.
-    peer: Cell<*mut bindings::net_device>,
-}
-
-/// The parameters of `newlink` (`struct rtnl_newlink_params`).
-pub struct NewLinkParams<'a, T: LinkOps> {
-    raw: &'a bindings::rtnl_newlink_params,
-    state: &'a NewLinkState,
-    _p: PhantomData<T>,
-}
-
-impl<'a, T: LinkOps> NewLinkParams<'a, T> {
-    /// The link attributes (`tb`).
-    pub fn tb(&self) -> LinkAttrs<'a> {
-        // SAFETY: `tb` has `IFLA_MAX + 1` entries for the call.
-        unsafe { LinkAttrs::from_raw(self.raw.tb) }
-    }
-
-    /// The kind-specific attributes (`data`), parsed with `T::POLICY`.
-    pub fn data(&self) -> Attrs<'a> {
-        // SAFETY: `data` is NULL or has `maxtype + 1` entries (`T::POLICY`'s
-        // length) for the call.
-        unsafe { Attrs::from_raw(self.raw.data, T::POLICY.len()) }
-    }
-
-    /// The namespace the peer goes to (`rtnl_newlink_peer_net`).
-    pub fn peer_net(&self) -> &'a Net {
-        // SAFETY: `params` is valid for the call and holds a reference on
-        // the namespace it returns.
-        unsafe {
-            Net::from_raw(bindings::rtnl_newlink_peer_net(
-                ptr::from_ref(self.raw).cast_mut(),
-            ))
-        }
-    }
-
-    /// Allocates a peer device of `T` in [`NewLinkParams::peer_net`]
-    /// (`rtnl_create_link`), set up from `tb`. One peer per `newlink`:
-    /// `EBUSY` for a second.
-    pub fn create_peer(
-        &self,
-        _rtnl: &'a Rtnl,
-        name: &IfName,
-        assign: NameAssign,
-        tb: LinkAttrs<'_>,
-        extack: &mut ExtAck,
-    ) -> Result<NewDevice<'a, T, Peer>> {
-        if self.state.peer_created.replace(true) {
-            return Err(EBUSY);
-        }
-        // SAFETY: RTNL is held (`_rtnl`); the namespace is the one the core
-        // checked the caller's rights in; `tb` has `IFLA_MAX + 1` entries;
-        // the ops table is the one the core created the primary device
-        // with, registered; `name` is NUL-terminated.
-        let dev = unsafe {
-            bindings::rtnl_create_link(
-                self.peer_net().as_raw(),
-                name.as_bytes().as_ptr().cast(),
-                assign as u8,
-                (*self.state.dev).rtnl_link_ops,
-                tb.as_raw(),
-                extack.as_raw(),
-            )
-        };
-        let dev = crate::error::from_err_ptr(dev)?;
-        Ok(NewDevice {
-            dev,
-            state: self.state,
-            owned: true,
-            _p: PhantomData,
-        })
-    }
-}
-
-/// Marks the device the core passes to `newlink`.
-pub enum Primary {}
-/// Marks a peer `newlink` creates.
-pub enum Peer {}
-
-/// A device allocated for `T` that is not registered yet: only its creator
-/// can reach it.
-///
-/// # Invariants
-///
-/// `dev` is a valid, unregistered device set up by `T`, reachable only
-/// through `self`. A `Primary` one belongs to the core (which frees it if
-/// `newlink` fails), a `Peer` one to `self` until registered.
-pub struct NewDevice<'a, T: LinkOps, K = Primary> {
-    dev: *mut bindings::net_device,
-    state: &'a NewLinkState,
-    /// Whether dropping `self` frees the device (an unregistered peer).
-    owned: bool,
-    _p: PhantomData<(&'a T, K)>,
-}
-
-impl<'a, T: LinkOps, K> NewDevice<'a, T, K> {
-    /// The device.
-    pub fn dev(&self) -> &DriverDevice<T> {
-        // SAFETY: The device was set up by `T`, valid while `self` lives.
-        unsafe { DriverDevice::from_raw(self.dev) }
-    }
-
-    /// The driver's private data, mutable until registration.
-    pub fn data_mut(&mut self) -> Pin<&mut T::Priv> {
-        let data = DriverDevice::<T>::data_ptr(self.dev);
-        // SAFETY: The data is initialised; nothing else can reach the
-        // unregistered device (type invariant), and `&mut self` excludes
-        // `dev()` borrows; the data is pinned in the device allocation.
-        unsafe { Pin::new_unchecked(&mut *data) }
-    }
-
-    /// Sets the name (may be a `%d` template).
-    pub fn set_name(&mut self, name: &IfName) {
-        // SAFETY: The device is ours; `name` is NUL-terminated within IFNAMSIZ.
-        unsafe { (*self.dev).name = name.as_bytes().map(|b| b as c_char) };
-    }
-
-    /// Sets the ifindex to register with (registration checks it).
-    pub fn set_ifindex(&mut self, ifindex: i32) {
-        // SAFETY: The device is ours.
-        unsafe { (*self.dev).ifindex = ifindex };
-    }
-
-    /// Copies the TSO limits of `from` (`netif_inherit_tso_max`).
-    pub fn inherit_tso_max(&mut self, from: &dev::Device) {
-        // SAFETY: The device is ours; `from` is valid and its limits are
-        // read once each.
-        unsafe { bindings::netif_inherit_tso_max(self.dev, from.as_raw()) }
-    }
-
-    /// Sets a random unicast MAC address (`eth_hw_addr_random`).
-    pub fn eth_hw_addr_random(&mut self) {
-        // SAFETY: The device is ours and not registered: no one else reads
-        // or announces its address yet.
-        unsafe { bindings::eth_hw_addr_random(self.dev) }
-    }
-
-    /// Advertises AF_XDP zero-copy support (`xdp_set_features_flag`); only
-    /// for a driver with the `ndo_bpf` and `ndo_xsk_wakeup` AF_XDP calls.
-    pub fn set_xdp_features_xsk(&mut self) {
-        const {
-            assert!(
-                T::HAS_BPF && T::HAS_XSK_WAKEUP,
-                "AF_XDP zero-copy calls ndo_bpf and ndo_xsk_wakeup"
-            )
-        };
-        // SAFETY: The device is ours and not yet registered.
-        unsafe { bindings::xdp_set_features_flag(self.dev, bindings::NETDEV_XDP_ACT_XSK) }
-    }
-
-    fn register_raw(&self) -> Result<&'a DriverDevice<T>> {
-        // SAFETY: The device is set up and ours; RTNL is held (callers).
-        to_result(unsafe { bindings::register_netdevice(self.dev) })?;
-        // SAFETY: Registered devices are not freed while RTNL is held, which
-        // the `newlink` call holds for `'a`.
-        Ok(unsafe { DriverDevice::from_raw(self.dev) })
-    }
-}
-
-impl<'a, T: LinkOps> NewDevice<'a, T, Primary> {
-    /// Registers the device (`register_netdevice`); what `newlink` returns.
-    pub fn register(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
-        let dev = self.register_raw()?;
-        self.state.registered.set(true);
-        Ok(Registered {
-            dev,
-            _p: PhantomData,
-        })
-    }
-}
-
-impl<'a, T: LinkOps> NewDevice<'a, T, Peer> {
-    /// Registers the peer (`register_netdevice`); the adapter unregisters it
-    /// again if `newlink` fails.
-    pub fn register(mut self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T, Peer>> {
-        let dev = self.register_raw()?;
-        self.state.peer.set(self.dev);
-        // Registered: unregistration frees it now.
-        self.owned = false;
-        Ok(Registered {
-            dev,
-            _p: PhantomData,
-        })
-    }
-}
-
-impl<T: LinkOps, K> Drop for NewDevice<'_, T, K> {
-    fn drop(&mut self) {
-        if self.owned {
-            // SAFETY: We allocated the peer and never registered it.
-            unsafe { bindings::free_netdev(self.dev) };
-        }
-    }
-}
-
-/// A device `newlink` registered, for the rest of the call.
-pub struct Registered<'a, T: LinkOps, K = Primary> {
-    dev: &'a DriverDevice<T>,
-    _p: PhantomData<K>,
-}
-
-impl<'a, T: LinkOps, K> core::ops::Deref for Registered<'a, T, K> {
-    type Target = DriverDevice<T>;
-
-    fn deref(&self) -> &DriverDevice<T> {
-        self.dev
-    }
-}
-
-impl<'a, T: LinkOps, K> Registered<'a, T, K> {
-    /// Changes `dev->flags` as `SIOCSIFFLAGS` would (`dev_change_flags`).
-    ///
-    /// Only here, in `newlink`: a device's own `ndo_open`/`ndo_stop` calling
-    /// it would recurse into itself. `EINVAL` if a notifier unregistered the
-    /// device meanwhile.
-    pub fn change_flags(&self, rtnl: &'a Rtnl, flags: dev::Flags) -> Result {
-        if !self.dev.is_live(rtnl) {
-            return Err(EINVAL);
-        }
-        // SAFETY: The device is registered, under RTNL, which the function
-        // needs; a NULL extack is allowed.
-        to_result(unsafe {
-            bindings::dev_change_flags(self.dev.as_raw(), flags.bits(), ptr::null_mut())
-        })
-    }
-}
-
-impl<'a, T: LinkOps> Registered<'a, T> {
-    /// Publishes the two devices as each other's peer; the adapter's
-    /// `dellink` unpublishes both before either is unregistered. Devices
-    /// that are no longer registered, or already paired, are left as they
-    /// are (a driver bug: warns once).
-    ///
-    /// `newlink` holds a shared [`Rtnl`], so it cannot queue either device
-    /// for unregistration ([`unregister_many`] needs `&mut Rtnl`); a device
-    /// a notifier unregistered meanwhile is no longer registered.
-    pub fn pair(&self, rtnl: &'a Rtnl, peer: Registered<'a, T, Peer>) {
-        let (a, b) = (self.dev, peer.dev);
-        if crate::warn_on!(
-            !a.is_live(rtnl)
-                || !b.is_live(rtnl)
-                || a.peer_rtnl(rtnl).is_some()
-                || b.peer_rtnl(rtnl).is_some()
-        ) {
-            return;
-        }
-        // SAFETY: Both devices are registered and unpaired; every way to
-        // unregister a device of `T` goes through `dellink` (the core's
-        // dellink, netns and module teardown, `rtnl::dellink`), which takes
-        // both pointers first.
-        unsafe {
-            b.set_peer(rtnl, a);
-            a.set_peer(rtnl, b);
-        }
-    }
-}
-
-impl<'a, T: LinkOps> Registered<'a, T, Peer> {
-    /// Announces the peer (`rtnl_configure_link`), as the core does for the
-    /// device it passed; `EINVAL` if a notifier unregistered it meanwhile.
-    pub fn configure(&self, rtnl: &'a Rtnl) -> Result {
-        if !self.dev.is_live(rtnl) {
-            return Err(EINVAL);
-        }
-        // SAFETY: The device was registered by this `newlink` and still is,
-        // under RTNL; NULL message arguments are allowed.
-        to_result(unsafe {
-            bindings::rtnl_configure_link(self.dev.as_raw(), ptr::null_mut(), 0, ptr::null_mut())
-        })
-    }
-}
-
-/// A batch of devices to unregister (`LIST_HEAD` + `unregister_netdevice_many`).
-///
-/// # Invariants
-///
-/// `self.head` is a valid list head for `'a`, and RTNL is held for `'a`.
-pub struct UnregisterList<'a> {
-    head: *mut bindings::list_head,
-    rtnl: &'a Rtnl,
-}
-
-impl<'a> UnregisterList<'a> {
-    /// The RTNL proof the batch holds.
-    pub fn rtnl(&self) -> &'a Rtnl {
-        self.rtnl
-    }
-
-    /// Queues `dev` (`unregister_netdevice_queue`) unless a batch has it.
-    fn queue(&mut self, dev: &dev::Device) {
-        if dev.unregister_queued(self.rtnl) {
-            return;
-        }
-        // SAFETY: `dev` is valid and in no batch; RTNL is held; the list is
-        // valid (type invariant).
-        unsafe { bindings::unregister_netdevice_queue(dev.as_raw(), self.head) }
-    }
-}
-
-/// Runs `f` with a fresh unregister list, then unregisters what it queued
-/// (`unregister_netdevice_many`).
-///
-/// Needs the exclusive RTNL token, which `newlink` does not have: a device
-/// `newlink` registers cannot be queued before it is paired.
-pub fn unregister_many(rtnl: &mut Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
-    let mut head = bindings::list_head {
-        next: ptr::null_mut(),
-        prev: ptr::null_mut(),
-    };
-    let hp = &raw mut head;
-    // SAFETY: `head` is a valid list head on our stack.
-    unsafe { bindings::INIT_LIST_HEAD(hp) };
-    // INVARIANT: `head` outlives the list; RTNL is held (`rtnl`).
-    f(&mut UnregisterList { head: hp, rtnl });
-    // SAFETY: RTNL is held; every entry was queued under it; `head` lives
-    // until the call returns, and the function empties it.
-    unsafe { bindings::unregister_netdevice_many(hp) };
-}
-
-/// Deletes `dev` and its peer as `rtnl_link_ops->dellink` does: unpublishes
-/// both peer pointers, then queues both devices (each unless already in a
-/// batch). A device a `newlink` has not finished with is left alone.
-pub fn dellink<T: LinkOps>(list: &mut UnregisterList<'_>, dev: &DriverDevice<T>) {
-    // SAFETY: The device is valid; the flag is written under RTNL, held.
-    if unsafe { (*dev.as_raw()).rtnl_link_initializing } {
-        return;
-    }
-    dellink_registered(list, dev)
-}
-
-/// [`dellink`] of a device the core deletes.
-fn dellink_registered<T: LinkOps>(list: &mut UnregisterList<'_>, dev: &DriverDevice<T>) {
-    let rtnl = list.rtnl;
-    if !dev.is_registered() {
-        return;
-    }
-    let peer = dev.take_peer(rtnl);
-    list.queue(dev);
-    if let Some(p) = peer {
-        p.take_peer(rtnl);
-        list.queue(p);
-    }
-}
+use core::{
+    cell::Cell,
+    marker::PhantomData,
+    ptr, //
+};
 
 /// A link type: `rtnl_link_ops` of a [`Driver`], registered by
 /// [`module_net_driver!`](crate::module_net_driver).
@@ -416,7 +81,7 @@ pub trait LinkOps: Driver + HasLinkOps {
         dev: NewDevice<'a, Self>,
         params: &NewLinkParams<'a, Self>,
         extack: &mut ExtAck,
-    ) -> Result<Registered<'a, Self>>;
+    ) -> NewLinkDone<'a, Self>;
 
     /// `changelink`.
     fn changelink(
@@ -477,9 +142,13 @@ impl<T: LinkOps> LinkOpsTable<T> {
                 "PEER_TYPE is not a PolicyEntry::peer_info() entry of POLICY"
             )
         };
-        // SAFETY: All-zero is a valid, empty `rtnl_link_ops`.
-        let mut o: bindings::rtnl_link_ops =
-            unsafe { core::mem::MaybeUninit::zeroed().assume_init() };
+        const {
+            assert!(
+                T::POLICY.max_type() <= RTNL_MAX_TYPE,
+                "POLICY longer than rtnl_link_register() accepts (RTNL_MAX_TYPE)"
+            )
+        };
+        let mut o: bindings::rtnl_link_ops = pin_init::zeroed();
         o.kind = crate::str::as_char_ptr_in_const_context(T::KIND);
         o.priv_size = dev::priv_size::<T>();
         o.alloc = if T::HAS_ALLOC_QUEUES {
@@ -518,6 +187,7 @@ impl<T: LinkOps> LinkOpsTable<T> {
         } else {
             None
         };
+        // INVARIANT: Not registered yet.
         Self {
             ops: Opaque::new(o),
             registered: AtomicFlag::new(false),
@@ -618,7 +288,6 @@ impl<T: LinkOps> LinkAdapter<T> {
     ) -> c_int {
         let state = NewLinkState {
             dev,
-            registered: Cell::new(false),
             peer_created: Cell::new(false),
             peer: Cell::new(ptr::null_mut()),
         };
@@ -635,21 +304,19 @@ impl<T: LinkOps> LinkAdapter<T> {
                 &mut ExtAck::from_raw(extack),
             )
         };
+        // INVARIANT: The core's new, unregistered device of `T`; the core owns
+        // it (frees it on failure), `newlink` reaches it only through `ndev`.
         let ndev = NewDevice {
             dev,
             state: &state,
             owned: false,
             _p: PhantomData,
         };
-        let Err(e) = T::newlink(rtnl, ndev, &params, extack) else {
+        // By the `NewLinkDone` invariant an error leaves the device
+        // unregistered, for the core to free.
+        let Err(e) = T::newlink(rtnl, ndev, &params, extack).result else {
             return 0;
         };
-        if state.registered.get() {
-            // The core would free a registered device: keep it (and any
-            // peer) instead. A driver bug, not the user's.
-            crate::warn_on!(true);
-            return 0;
-        }
         let peer = state.peer.get();
         if !peer.is_null() {
             // SAFETY: `newlink` registered the peer under this RTNL section,
@@ -738,6 +405,10 @@ impl<T: LinkOps> LinkAdapter<T> {
         T::get_link_net(rtnl, dev).as_raw()
     }
 }
+
+/// The highest `maxtype` `rtnl_link_register()` accepts (`RTNL_MAX_TYPE`
+/// in `net/core/rtnetlink.c`).
+const RTNL_MAX_TYPE: u32 = 50;
 
 /// The `rtnl_link_ops` table of a link type, a `static` that
 /// [`module_net_driver!`](crate::module_net_driver) defines.

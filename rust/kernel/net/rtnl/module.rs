@@ -13,14 +13,14 @@
 ///
 /// ```ignore
 /// kernel::module_net_driver! {
-///     type: Netkit,
-///     export_peer_dev: netkit_peer_dev,
-///     notifier: Netkit,
-///     name: "netkit",
+///     type: Veth,
+///     export_peer_dev: veth_peer_dev,
+///     notifier: Veth,
+///     name: "veth",
 ///     authors: ["..."],
-///     description: "BPF-programmable network device",
+///     description: "Virtual Ethernet pairs",
 ///     license: "GPL",
-///     alias: ["rtnl-link-netkit"],
+///     alias: ["rtnl-link-veth"],
 /// }
 /// ```
 #[macro_export]

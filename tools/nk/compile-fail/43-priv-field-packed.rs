@@ -1,44 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The BPF attach point named to the abstraction must be an `Mprog` field
-//! of the private data itself, not a field that only dereferences to one
-//! (whose bytes the abstraction would then read as an `Mprog`).
+//! A facility field in packed private data, below its type's alignment, is
+//! refused (the abstraction would make a misaligned reference to it).
 
-// expect: E0308
-// expect-msg: mismatched types
+// expect: E0080
+// expect-msg: the field is not aligned
+// expect-emit: obj
 
 use kernel::{
     net::{
-        dev::{Driver, DriverDevice, SetupDevice, TxStatus},
-        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkParams, Registered, Rtnl},
+        dev::{Driver, DriverDevice, PeerSlot, PrivField, SetupDevice, TxStatus},
+        rtnl::{self, ExtAck, LinkOps, NewDevice, NewLinkDone, NewLinkParams, Rtnl},
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
 };
-use kernel::net::mprog::{Mprog, MprogField};
 
 /// The driver.
 pub struct D;
 
-/// Dereferences to an `Mprog` it does not contain.
-pub struct Handle(&'static Mprog);
-
-impl core::ops::Deref for Handle {
-    type Target = Mprog;
-
-    fn deref(&self) -> &Mprog {
-        self.0
-    }
-}
-
-/// Some attach point elsewhere.
-pub fn handle() -> Handle {
-    unimplemented!()
-}
-
-/// Private data whose `mprog` field is a `Handle`.
+/// Packed private data: `peer` at offset 1.
+#[repr(C, packed)]
 pub struct P {
-    mprog: Handle,
+    a: u8,
+    peer: PeerSlot,
 }
 
 static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
@@ -46,10 +31,13 @@ static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
 #[vtable]
 impl Driver for D {
     type Priv = P;
-    const MPROG: Option<MprogField<Self>> = Some(kernel::mprog_field!(D, mprog));
+    const PAIR: Option<PrivField<Self, PeerSlot>> = Some(kernel::priv_field!(D, peer));
 
     fn priv_init() -> impl PinInit<P> {
-        P { mprog: handle() }
+        P {
+            a: 0,
+            peer: PeerSlot::new(),
+        }
     }
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
@@ -73,8 +61,8 @@ impl LinkOps for D {
         dev: NewDevice<'a, Self>,
         _params: &NewLinkParams<'a, Self>,
         _extack: &mut ExtAck,
-    ) -> Result<Registered<'a, Self>> {
-        dev.register(rtnl)
+    ) -> NewLinkDone<'a, Self> {
+        dev.register(rtnl, |_| {})
     }
 }
 

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Device statistics and transmit results.
+
+use super::{
+    Driver,
+    DriverDevice, //
+};
+use crate::{
+    bindings,
+    types::Opaque, //
+};
+
+/// Statistics for `ndo_get_stats64` (`struct rtnl_link_stats64`).
+#[repr(transparent)]
+pub struct Stats64(Opaque<bindings::rtnl_link_stats64>);
+
+impl Stats64 {
+    /// Sums the per-cpu software stats of `dev` (`dev_fetch_sw_netstats`).
+    pub fn fetch_sw_netstats<T: Driver>(&mut self, dev: &DriverDevice<T>) {
+        const {
+            assert!(
+                T::PCPU_STATS.is_tstats(),
+                "the driver's devices have no tstats"
+            )
+        };
+        // SAFETY: `self` is valid and ours; the core allocated `dev->tstats`
+        // at registration (`PCPU_STATS` is `Tstats`), and stats are only
+        // asked of registered devices.
+        unsafe {
+            bindings::dev_fetch_sw_netstats(self.0.get(), (*dev.as_raw()).__bindgen_anon_2.tstats)
+        }
+    }
+
+    /// Sets `tx_dropped`.
+    pub fn set_tx_dropped(&mut self, v: u64) {
+        // SAFETY: `self` is valid and ours; plain data.
+        unsafe { (*self.0.get()).tx_dropped = v }
+    }
+
+    /// Sets `rx_dropped`.
+    pub fn set_rx_dropped(&mut self, v: u64) {
+        // SAFETY: `self` is valid and ours; plain data.
+        unsafe { (*self.0.get()).rx_dropped = v }
+    }
+}
+
+/// The result of `ndo_start_xmit` for a driver that always consumes the skb.
+#[repr(i32)]
+pub enum TxStatus {
+    /// `NET_XMIT_SUCCESS`.
+    Success = bindings::NET_XMIT_SUCCESS as i32,
+    /// `NET_XMIT_DROP`.
+    Drop = bindings::NET_XMIT_DROP as i32,
+}
+
+/// Which per-cpu statistics the core allocates for a driver's devices
+/// (`dev->pcpu_stat_type`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PcpuStats {
+    /// None.
+    None,
+    /// `NETDEV_PCPU_STAT_TSTATS`: software rx/tx packet and byte counters.
+    Tstats,
+}
+
+impl PcpuStats {
+    pub(super) const fn is_tstats(self) -> bool {
+        matches!(self, PcpuStats::Tstats)
+    }
+}

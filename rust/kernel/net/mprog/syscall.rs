@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `bpf(2)` entry points of a driver's attach points.
+
+use super::{
+    link::DevLink,
+    AttachType,
+    Attr,
+    LinkObj,
+    MprogDriver,
+    Prog,
+    ProgRef,
+    Which, //
+    F_REPLACE,
+};
+use crate::{
+    alloc::{
+        flags::GFP_KERNEL_ACCOUNT,
+        KBox, //
+    },
+    bindings,
+    error::{
+        from_result,
+        to_result, //
+    },
+    ffi::c_int,
+    net::{
+        dev::DriverDevice,
+        rtnl::{
+            Net,
+            Rtnl, //
+        }, //
+    },
+    prelude::*, //
+};
+use core::ptr;
+
+/// [`MprogDriver::target`], if it is a registered device (whose attach
+/// point `ndo_uninit` has not released).
+fn target<'a, T: MprogDriver>(
+    rtnl: &'a Rtnl,
+    net: &Net,
+    ifindex: u32,
+    attach_type: AttachType,
+    which: Which,
+) -> Result<&'a DriverDevice<T>> {
+    let dev = T::target(rtnl, net, ifindex, attach_type, which)?;
+    if !dev.is_registered() {
+        return Err(ENODEV);
+    }
+    Ok(dev)
+}
+
+/// `BPF_PROG_ATTACH` for driver `T`.
+///
+/// # Safety
+///
+/// `attr` and `prog` must be the valid arguments of a `BPF_PROG_ATTACH`
+/// syscall of the current task; on success the program reference is
+/// consumed.
+#[doc(hidden)]
+pub unsafe fn prog_attach<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    prog: *mut bindings::bpf_prog,
+) -> c_int {
+    // SAFETY: Per the function's contract.
+    let (attr, prog, net) =
+        unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog), Net::current()) };
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
+    from_result(|| {
+        let (ifindex, attach_type) = attr.attach_target();
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
+        let a = attr.raw();
+        // SAFETY: Reading the `BPF_PROG_ATTACH` union member.
+        let a5 = unsafe { &a.__bindgen_anon_5 };
+        let replace = if a5.attach_flags & F_REPLACE != 0 {
+            // SAFETY: `prog` is valid.
+            Some(ProgRef::get_type(a5.replace_bpf_fd, unsafe {
+                (*prog.as_raw()).type_
+            })?)
+        } else {
+            None
+        };
+        dev.mprog().attach_raw(
+            &rtnl,
+            prog.as_raw(),
+            ptr::null_mut(),
+            replace.as_ref().map_or(ptr::null_mut(), |r| r.0),
+            a5.attach_flags,
+            // SAFETY: `relative_fd` is the member used with netdev targets.
+            unsafe { a5.__bindgen_anon_2.relative_fd },
+            a5.expected_revision,
+        )?;
+        Ok(0)
+    })
+}
+
+/// `BPF_PROG_DETACH` for driver `T`.
+///
+/// # Safety
+///
+/// `attr` must be valid, of a syscall of the current task; `prog` NULL or a
+/// valid program.
+#[doc(hidden)]
+pub unsafe fn prog_detach<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    prog: *mut bindings::bpf_prog,
+) -> c_int {
+    // SAFETY: Per the function's contract.
+    let (attr, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
+    from_result(|| {
+        let (ifindex, attach_type) = attr.attach_target();
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
+        // SAFETY: Reading the `BPF_PROG_DETACH` union member.
+        let a5 = unsafe { &attr.raw().__bindgen_anon_5 };
+        dev.mprog().detach_raw(
+            &rtnl,
+            prog,
+            ptr::null_mut(),
+            a5.attach_flags,
+            // SAFETY: As in `prog_attach`.
+            unsafe { a5.__bindgen_anon_2.relative_fd },
+            a5.expected_revision,
+        )?;
+        Ok(0)
+    })
+}
+
+/// `BPF_PROG_QUERY` for driver `T`.
+///
+/// # Safety
+///
+/// `attr` must be valid, of a syscall of the current task, and `uattr` the
+/// user pointer it was copied from.
+#[doc(hidden)]
+pub unsafe fn prog_query<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    uattr: *mut bindings::bpf_attr,
+) -> c_int {
+    // SAFETY: Per the function's contract.
+    let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
+    from_result(|| {
+        let (ifindex, attach_type) = a.query_target();
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
+        let entry = dev.mprog().fetch(&rtnl, false).unwrap_or(ptr::null_mut());
+        // SAFETY: RTNL is held; `entry` is NULL or in the bundle; `attr` and
+        // `uattr` per the function's contract.
+        to_result(unsafe { bindings::bpf_mprog_query(attr, uattr, entry) })?;
+        Ok(0)
+    })
+}
+
+/// `BPF_LINK_CREATE` for driver `T`; returns the link's fd.
+///
+/// # Safety
+///
+/// As for [`prog_attach`].
+#[doc(hidden)]
+pub unsafe fn link_attach<T: MprogDriver>(
+    attr: *const bindings::bpf_attr,
+    prog: *mut bindings::bpf_prog,
+) -> c_int {
+    // SAFETY: Per the function's contract.
+    let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
+    // SAFETY: A `bpf(2)` syscall of the current task: process context,
+    // without RCU, spinlocks or RTNL held.
+    let rtnl = unsafe { Rtnl::lock() };
+    from_result(|| {
+        let (ifindex, attach_type) = a.link_target();
+        let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Link)?;
+        // INVARIANT: `dev` is registered (`target`) and the link is attached
+        // to its `Mprog` below, or `dev` is cleared before it is freed.
+        let link = KBox::new(
+            LinkObj {
+                link: pin_init::zeroed(),
+                dev: dev.as_raw(),
+            },
+            GFP_KERNEL_ACCOUNT,
+        )?;
+        let link = KBox::into_raw(link);
+        // SAFETY: `link` is a fresh `LinkObj`.
+        let l = unsafe { &raw mut (*link).link };
+        // SAFETY: `l` is unused; `OPS` is promoted to a static; `prog` is
+        // valid and its reference goes to the link.
+        unsafe {
+            bindings::bpf_link_init(
+                l,
+                T::LINK_TYPE.as_raw(),
+                &DevLink::<T>::OPS,
+                prog,
+                attach_type.0,
+            )
+        };
+        let mut primer: bindings::bpf_link_primer = pin_init::zeroed();
+        // SAFETY: `l` is initialised.
+        let r = unsafe { bindings::bpf_link_prime(l, &mut primer) };
+        if r != 0 {
+            // SAFETY: Not primed, so not visible to anyone: free it here.
+            drop(unsafe { KBox::from_raw(link) });
+            return Err(Error::from_errno(r));
+        }
+        // SAFETY: Reading the `BPF_LINK_CREATE` union member of the link
+        // type, in the `tcx` layout (see `LinkType`); all plain data.
+        let (flags, rel, rev) = unsafe {
+            let lc = &a.raw().link_create;
+            let m = &lc.__bindgen_anon_3.tcx;
+            (
+                lc.flags,
+                m.__bindgen_anon_1.relative_fd,
+                m.expected_revision,
+            )
+        };
+        if let Err(e) = dev
+            .mprog()
+            .attach_raw(&rtnl, prog, l, ptr::null_mut(), flags, rel, rev)
+        {
+            // SAFETY: The link is primed but not attached: clean it up, which
+            // deallocates it.
+            unsafe {
+                (*link).dev = ptr::null_mut();
+                bindings::bpf_link_cleanup(&mut primer);
+            }
+            return Err(e);
+        }
+        // SAFETY: Primed and attached.
+        Ok(unsafe { bindings::bpf_link_settle(&mut primer) })
+    })
+}
+
+/// Exports the C entry points the BPF core calls for a driver's attach types.
+///
+/// Their prototypes are those of the BPF core's calls (`kernel/bpf/syscall.c`)
+/// of every device attach point, e.g. `int name(const union bpf_attr *attr,
+/// struct bpf_prog *prog)` for `attach`, as declared in the driver's C header.
+#[macro_export]
+macro_rules! mprog_entry_points {
+    ($T:ty, attach: $a:ident, detach: $d:ident, query: $q:ident, link_attach: $l:ident) => {
+        /// `BPF_PROG_ATTACH` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $a(
+            attr: *const $crate::bindings::bpf_attr,
+            prog: *mut $crate::bindings::bpf_prog,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::prog_attach::<$T>(attr, prog) }
+        }
+        /// `BPF_PROG_DETACH` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $d(
+            attr: *const $crate::bindings::bpf_attr,
+            prog: *mut $crate::bindings::bpf_prog,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::prog_detach::<$T>(attr, prog) }
+        }
+        /// `BPF_PROG_QUERY` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $q(
+            attr: *const $crate::bindings::bpf_attr,
+            uattr: *mut $crate::bindings::bpf_attr,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::prog_query::<$T>(attr, uattr) }
+        }
+        /// `BPF_LINK_CREATE` entry point.
+        ///
+        /// # Safety
+        ///
+        /// Called by the BPF core with valid arguments.
+        #[no_mangle]
+        pub unsafe extern "C" fn $l(
+            attr: *const $crate::bindings::bpf_attr,
+            prog: *mut $crate::bindings::bpf_prog,
+        ) -> $crate::ffi::c_int {
+            // SAFETY: Forwarded from the BPF core.
+            unsafe { $crate::net::mprog::link_attach::<$T>(attr, prog) }
+        }
+    };
+}
