@@ -8,6 +8,7 @@
 #   make stress [IMPL=c|rust|both] [SECS=] [CYCLES=]
 #                                               races: create/delete, attach, lease
 #   make lint                                   rustfmt, checkpatch, clippy
+#   make fmt                                    rustfmt the repo's Rust files
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
 #   make shell                                  interactive shell in the VM
@@ -24,12 +25,12 @@ export NK_VM_CMD := $(value CMD)
 
 NK := tools/nk
 
-.PHONY: all env kernel vm shell check run bench fuzz stress lint clean help
+.PHONY: all env kernel vm shell check run bench fuzz stress lint fmt clean help
 
 all: run
 
 help:
-	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -61,6 +62,9 @@ stress:
 
 lint:
 	@$(NK)/lint.sh
+
+fmt:
+	@$(NK)/fmt.sh
 
 clean:
 	@$(NK)/clean.sh
