@@ -70,6 +70,13 @@ impl Prog {
     fn as_raw(&self) -> *mut bindings::bpf_prog {
         self.0.get()
     }
+
+    /// The program's type (`prog->type`).
+    fn prog_type(&self) -> u32 {
+        // SAFETY: The program is valid (`from_raw`'s contract); its type is
+        // fixed when it is loaded.
+        unsafe { (*self.as_raw()).type_ }
+    }
 }
 
 /// An owned reference to a BPF program, put on drop (`bpf_prog_put`).
@@ -104,29 +111,50 @@ impl Attr {
 
     /// `target_ifindex` and `attach_type` of `BPF_PROG_ATTACH`/`DETACH`.
     fn attach_target(&self) -> (u32, AttachType) {
-        // SAFETY: Reading the union member of the command in progress.
+        // SAFETY: Reading the plain-data union member of the command in
+        // progress, and its `target_ifindex`, the member netdev targets use.
         let a = unsafe { &self.raw().__bindgen_anon_5 };
-        // SAFETY: `target_ifindex` is the union member used by netdev targets.
-        let ifindex = unsafe { a.__bindgen_anon_1.target_ifindex };
-        (ifindex, AttachType(a.attach_type))
+        // SAFETY: As above.
+        (
+            unsafe { a.__bindgen_anon_1.target_ifindex },
+            AttachType(a.attach_type),
+        )
+    }
+
+    /// The flags, relative fd or id, expected revision and replaced
+    /// program fd of `BPF_PROG_ATTACH`/`DETACH`.
+    fn attach_args(&self) -> (u32, u32, u64, u32) {
+        // SAFETY: Reading the plain-data union member of the command in
+        // progress, and its `relative_fd`, the member netdev targets use
+        // (`relative_id` shares it).
+        unsafe {
+            let a = &self.raw().__bindgen_anon_5;
+            (
+                a.attach_flags,
+                a.__bindgen_anon_2.relative_fd,
+                a.expected_revision,
+                a.replace_bpf_fd,
+            )
+        }
     }
 
     /// `query.target_ifindex` and `query.attach_type`.
     fn query_target(&self) -> (u32, AttachType) {
-        // SAFETY: Reading the union member of the command in progress.
-        let q = unsafe { &self.raw().query };
-        // SAFETY: `target_ifindex` is the union member used by netdev targets.
-        let ifindex = unsafe { q.__bindgen_anon_1.target_ifindex };
-        (ifindex, AttachType(q.attach_type))
+        // SAFETY: Reading the plain-data union member of the command in
+        // progress, and its `target_ifindex`, the member netdev targets use.
+        unsafe {
+            let q = &self.raw().query;
+            (q.__bindgen_anon_1.target_ifindex, AttachType(q.attach_type))
+        }
     }
 
     /// `link_create.target_ifindex` and `link_create.attach_type`.
     fn link_target(&self) -> (u32, AttachType) {
-        // SAFETY: Reading the union member of the command in progress.
-        let l = unsafe { &self.raw().link_create };
-        // SAFETY: `target_ifindex` is the union member used by netdev targets.
-        let ifindex = unsafe { l.__bindgen_anon_2.target_ifindex };
-        (ifindex, AttachType(l.attach_type))
+        // SAFETY: As in `query_target`, for `link_create`.
+        unsafe {
+            let l = &self.raw().link_create;
+            (l.__bindgen_anon_2.target_ifindex, AttachType(l.attach_type))
+        }
     }
 }
 

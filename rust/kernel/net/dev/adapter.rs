@@ -304,11 +304,10 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
     ) {
-        // SAFETY: `stats` is valid and exclusively ours for the call;
-        // `Stats64` is transparent.
-        let stats = unsafe { &mut *stats.cast::<Stats64>() };
-        // SAFETY: Called by the core on one of `T`'s devices.
-        T::get_stats64(unsafe { Self::dev(dev) }, stats)
+        // SAFETY: Called by the core on one of `T`'s devices, with `stats`
+        // valid and exclusively ours for the call; `Stats64` is transparent.
+        let (dev, stats) = unsafe { (Self::dev(dev), &mut *stats.cast::<Stats64>()) };
+        T::get_stats64(dev, stats)
     }
 
     /// # Safety
@@ -316,10 +315,10 @@ impl<T: Driver> Adapter<T> {
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
     unsafe extern "C" fn set_mac_address(dev: *mut bindings::net_device, sa: *mut c_void) -> c_int {
-        // SAFETY: `sa` is a valid `struct sockaddr`; `SockAddr` is transparent.
-        let sa = unsafe { &*sa.cast::<SockAddr>() };
-        // SAFETY: Called by the core under RTNL on one of `T`'s devices.
-        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        // SAFETY: Called by the core under RTNL on one of `T`'s devices, with
+        // a valid `struct sockaddr`; `SockAddr` is transparent.
+        let (dev, rtnl, sa) =
+            unsafe { (Self::dev(dev), Rtnl::assume_held(), &*sa.cast::<SockAddr>()) };
         from_result(|| T::set_mac_address(dev, rtnl, sa).map(|()| 0))
     }
 
@@ -358,9 +357,10 @@ impl<T: Driver> Adapter<T> {
         // `T` has `ndo_bpf`, so the setup adapter set `request_ops_lock`:
         // `netdev_need_ops_lock` is true and the core also holds the
         // instance lock around `ndo_bpf`.
-        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
-        // SAFETY: See above.
-        let locked = unsafe { Locked::assume_held(dev) };
+        let (dev, rtnl, locked) = unsafe {
+            let dev = Self::dev(dev);
+            (dev, Rtnl::assume_held(), Locked::assume_held(dev))
+        };
         // SAFETY: `cmd` is valid for the call.
         if T::HAS_XSK_POOL_ENABLE && unsafe { bpf::is_xsk_pool_setup(cmd) } {
             return from_result(|| {
@@ -386,13 +386,14 @@ impl<T: Driver> Adapter<T> {
         queue_id: u32,
         flags: u32,
     ) -> c_int {
-        // SAFETY: Called by the core on one of `T`'s devices.
-        let dev = unsafe { Self::dev(dev) };
-        // SAFETY: The core calls `ndo_xsk_wakeup` for a socket bound to
-        // `queue_id`, under RCU; unbinding (at the latest in the
+        // SAFETY: Called by the core on one of `T`'s devices, for a socket
+        // bound to `queue_id`, under RCU; unbinding (at the latest in the
         // `NETDEV_UNREGISTER` notifier) waits for a grace period, and the
         // device's leases end after that, in its `ndo_uninit` adapter.
-        let queue = unsafe { XskWakeup::new(dev, queue_id) };
+        let (dev, queue) = unsafe {
+            let dev = Self::dev(dev);
+            (dev, XskWakeup::new(dev, queue_id))
+        };
         from_result(|| T::xsk_wakeup(dev, &queue, flags).map(|()| 0))
     }
 
@@ -404,10 +405,10 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,
     ) {
-        // SAFETY: `info` is valid and ours for the call.
-        let info = unsafe { DrvInfo::from_raw(info) };
-        // SAFETY: Called by the core on one of `T`'s devices.
-        T::get_drvinfo(unsafe { Self::dev(dev) }, info)
+        // SAFETY: Called by the core on one of `T`'s devices, with `info`
+        // valid and ours for the call.
+        let (dev, info) = unsafe { (Self::dev(dev), DrvInfo::from_raw(info)) };
+        T::get_drvinfo(dev, info)
     }
 
     /// # Safety
@@ -418,13 +419,15 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int {
-        // SAFETY: `extack` is valid (or NULL) for the call.
-        let extack = &mut unsafe { ExtAck::from_raw(extack) };
-        // SAFETY: Called on one of `T`'s devices.
-        let dev = unsafe { Self::dev(dev) };
+        // SAFETY: Called on one of `T`'s devices, under its instance lock,
+        // with a valid (or NULL) `extack`.
+        let (dev, locked, mut extack) = unsafe {
+            let dev = Self::dev(dev);
+            (dev, Locked::assume_held(dev), ExtAck::from_raw(extack))
+        };
+        let extack = &mut extack;
         let queues = RxQueues {
-            // SAFETY: `ndo_queue_create` runs under the instance lock.
-            locked: unsafe { Locked::assume_held(dev) },
+            locked,
             _brand: PhantomData,
         };
         from_result(|| {

@@ -81,11 +81,13 @@ impl<T: MprogDriver> DevLink<T> {
         _rtnl: &'a Rtnl,
         link: *const bindings::bpf_link,
     ) -> Option<&'a DriverDevice<T>> {
-        // SAFETY: `link` is a `LinkObj`; `dev` is only accessed under RTNL.
-        let dev = unsafe { (*LinkObj::from_link(link)).dev };
-        // SAFETY: A non-NULL `dev` is a live device of `T` (type invariant
-        // of `LinkObj`; `link_attach::<T>` set it).
-        (!dev.is_null()).then(|| unsafe { DriverDevice::from_raw(dev) })
+        // SAFETY: `link` is a `LinkObj`; `dev` is only accessed under RTNL,
+        // and a non-NULL one is a live device of `T` (type invariant of
+        // `LinkObj`; `link_attach::<T>` set it).
+        unsafe {
+            let dev = (*LinkObj::from_link(link)).dev;
+            (!dev.is_null()).then(|| DriverDevice::from_raw(dev))
+        }
     }
 
     /// # Safety
@@ -94,9 +96,10 @@ impl<T: MprogDriver> DevLink<T> {
     /// process context, without RCU, spinlocks or RTNL held.
     unsafe fn ifindex(link: *const bindings::bpf_link) -> u32 {
         // SAFETY: Per the function's contract.
-        let rtnl = unsafe { Rtnl::lock() };
-        // SAFETY: As above.
-        unsafe { Self::dev(&rtnl, link) }.map_or(0, |d| d.ifindex() as u32)
+        unsafe {
+            let rtnl = Rtnl::lock();
+            Self::dev(&rtnl, link).map_or(0, |d| d.ifindex() as u32)
+        }
     }
 
     /// # Safety
@@ -107,12 +110,12 @@ impl<T: MprogDriver> DevLink<T> {
         // SAFETY: The BPF core calls link ops in process context, without
         // RCU, spinlocks or RTNL held.
         let rtnl = unsafe { Rtnl::lock() };
-        // SAFETY: The BPF core calls this on a live link of `T`.
-        let Some(dev) = (unsafe { Self::dev(&rtnl, link) }) else {
+        // SAFETY: The BPF core calls this on a live link of `T`, whose
+        // program is only replaced under RTNL.
+        let Some((dev, prog)) = (unsafe { Self::dev(&rtnl, link).map(|d| (d, (*link).prog)) })
+        else {
             return;
         };
-        // SAFETY: The link is live; its program is only replaced under RTNL.
-        let prog = unsafe { (*link).prog };
         let r = dev.mprog().detach_raw(&rtnl, prog, link, 0, 0, 0);
         if r.is_ok() {
             // SAFETY: Under RTNL, see `Self::dev`.

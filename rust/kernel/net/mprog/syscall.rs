@@ -63,23 +63,22 @@ pub unsafe fn prog_attach<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     prog: *mut bindings::bpf_prog,
 ) -> c_int {
-    // SAFETY: Per the function's contract.
-    let (attr, prog, net) =
-        unsafe { (&*attr.cast::<Attr>(), Prog::from_raw(prog), Net::current()) };
-    // SAFETY: A `bpf(2)` syscall of the current task: process context,
-    // without RCU, spinlocks or RTNL held.
-    let rtnl = unsafe { Rtnl::lock() };
+    // SAFETY: Per the function's contract; a `bpf(2)` syscall is process
+    // context, without RCU, spinlocks or RTNL held.
+    let (attr, prog, net, rtnl) = unsafe {
+        (
+            &*attr.cast::<Attr>(),
+            Prog::from_raw(prog),
+            Net::current(),
+            Rtnl::lock(),
+        )
+    };
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
-        let a = attr.raw();
-        // SAFETY: Reading the `BPF_PROG_ATTACH` union member.
-        let a5 = unsafe { &a.__bindgen_anon_5 };
-        let replace = if a5.attach_flags & F_REPLACE != 0 {
-            // SAFETY: `prog` is valid.
-            Some(ProgRef::get_type(a5.replace_bpf_fd, unsafe {
-                (*prog.as_raw()).type_
-            })?)
+        let (flags, relative, revision, replace_fd) = attr.attach_args();
+        let replace = if flags & F_REPLACE != 0 {
+            Some(ProgRef::get_type(replace_fd, prog.prog_type())?)
         } else {
             None
         };
@@ -88,10 +87,9 @@ pub unsafe fn prog_attach<T: MprogDriver>(
             prog.as_raw(),
             ptr::null_mut(),
             replace.as_ref().map_or(ptr::null_mut(), |r| r.0),
-            a5.attach_flags,
-            // SAFETY: `relative_fd` is the member used with netdev targets.
-            unsafe { a5.__bindgen_anon_2.relative_fd },
-            a5.expected_revision,
+            flags,
+            relative,
+            revision,
         )?;
         Ok(0)
     })
@@ -108,25 +106,14 @@ pub unsafe fn prog_detach<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     prog: *mut bindings::bpf_prog,
 ) -> c_int {
-    // SAFETY: Per the function's contract.
-    let (attr, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
-    // SAFETY: A `bpf(2)` syscall of the current task: process context,
-    // without RCU, spinlocks or RTNL held.
-    let rtnl = unsafe { Rtnl::lock() };
+    // SAFETY: Per the function's contract; see `prog_attach` for RTNL.
+    let (attr, net, rtnl) = unsafe { (&*attr.cast::<Attr>(), Net::current(), Rtnl::lock()) };
     from_result(|| {
         let (ifindex, attach_type) = attr.attach_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
-        // SAFETY: Reading the `BPF_PROG_DETACH` union member.
-        let a5 = unsafe { &attr.raw().__bindgen_anon_5 };
-        dev.mprog().detach_raw(
-            &rtnl,
-            prog,
-            ptr::null_mut(),
-            a5.attach_flags,
-            // SAFETY: As in `prog_attach`.
-            unsafe { a5.__bindgen_anon_2.relative_fd },
-            a5.expected_revision,
-        )?;
+        let (flags, relative, revision, _) = attr.attach_args();
+        dev.mprog()
+            .detach_raw(&rtnl, prog, ptr::null_mut(), flags, relative, revision)?;
         Ok(0)
     })
 }
@@ -142,11 +129,8 @@ pub unsafe fn prog_query<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     uattr: *mut bindings::bpf_attr,
 ) -> c_int {
-    // SAFETY: Per the function's contract.
-    let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
-    // SAFETY: A `bpf(2)` syscall of the current task: process context,
-    // without RCU, spinlocks or RTNL held.
-    let rtnl = unsafe { Rtnl::lock() };
+    // SAFETY: Per the function's contract; see `prog_attach` for RTNL.
+    let (a, net, rtnl) = unsafe { (&*attr.cast::<Attr>(), Net::current(), Rtnl::lock()) };
     from_result(|| {
         let (ifindex, attach_type) = a.query_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Prog)?;
@@ -168,11 +152,8 @@ pub unsafe fn link_attach<T: MprogDriver>(
     attr: *const bindings::bpf_attr,
     prog: *mut bindings::bpf_prog,
 ) -> c_int {
-    // SAFETY: Per the function's contract.
-    let (a, net) = unsafe { (&*attr.cast::<Attr>(), Net::current()) };
-    // SAFETY: A `bpf(2)` syscall of the current task: process context,
-    // without RCU, spinlocks or RTNL held.
-    let rtnl = unsafe { Rtnl::lock() };
+    // SAFETY: Per the function's contract; see `prog_attach` for RTNL.
+    let (a, net, rtnl) = unsafe { (&*attr.cast::<Attr>(), Net::current(), Rtnl::lock()) };
     from_result(|| {
         let (ifindex, attach_type) = a.link_target();
         let dev = target::<T>(&rtnl, net, ifindex, attach_type, Which::Link)?;
