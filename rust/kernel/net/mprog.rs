@@ -113,12 +113,10 @@ impl Attr {
     fn attach_target(&self) -> (u32, AttachType) {
         // SAFETY: Reading the plain-data union member of the command in
         // progress, and its `target_ifindex`, the member netdev targets use.
-        let a = unsafe { &self.raw().__bindgen_anon_5 };
-        // SAFETY: As above.
-        (
-            unsafe { a.__bindgen_anon_1.target_ifindex },
-            AttachType(a.attach_type),
-        )
+        unsafe {
+            let a = &self.raw().__bindgen_anon_5;
+            (a.__bindgen_anon_1.target_ifindex, AttachType(a.attach_type))
+        }
     }
 
     /// The flags, relative fd or id, expected revision and replaced
