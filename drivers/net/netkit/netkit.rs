@@ -8,9 +8,9 @@
 use kernel::{
     net::{
         dev::{
-            self, BpfCommand, Device, Driver, DriverDevice, Feature as F, Features, Flag, Locked,
-            NewRxQueue, PcpuStats, PeerSlot, PrivField, PrivFlag as Pf, RcuHeld, RxQueues,
-            SetupDevice, SockAddr, Stats64, TxStatus,
+            self, Device, Driver, DriverDevice, Feature as F, Features, Flag, NewRxQueue,
+            PcpuStats, PeerSlot, PrivField, PrivFlag as Pf, RcuHeld, RxQueues, SetupDevice,
+            SockAddr, Stats64, TxStatus,
         },
         ethtool::DrvInfo,
         mprog::{AttachType, LinkType, Mprog, MprogDriver, Which},
@@ -19,7 +19,7 @@ use kernel::{
         rtnl::{
             self, ifla, nla_total_size, Attr, Attrs, ExtAck, IfName, LinkAttrs, LinkOps, Msg,
             NameAssign, Net, NewDevice, NewLinkDone, NewLinkParams, NlaType, Peer, PeerAttrs,
-            Policy, PolicyEntry as P, PolicyTable, Registered, Rtnl,
+            Policy, PolicyEntry as P, PolicyTable, Registered, Rtnl, RtnlAtomic,
         },
         skbuff::{BpfNetContext, DropReason, RxResult, SkBuff, TxContext, ETH_HLEN},
     },
@@ -260,13 +260,6 @@ impl Driver for Netkit {
     fn set_rx_mode_async(_dev: &NkDev) -> Result {
         // Nothing to do, we receive whatever gets pushed to us!
         Ok(())
-    }
-
-    fn bpf(_dev: &NkDev, _rtnl: &Rtnl, _locked: &Locked<'_>, cmd: BpfCommand) -> Result {
-        match cmd {
-            BpfCommand::SetupProg => Err(EOPNOTSUPP),
-            _ => Err(EINVAL),
-        }
     }
 
     fn xsk_pool_enable(dev: &NkDev, _rtnl: &Rtnl, _queue_id: u16) -> Result {
@@ -624,7 +617,7 @@ impl LinkOps for Netkit {
         Ok(())
     }
 
-    fn get_link_net<'a>(rtnl: &'a Rtnl, dev: &'a NkDev) -> &'a Net {
+    fn get_link_net<'a>(rtnl: &'a RtnlAtomic, dev: &'a NkDev) -> &'a Net {
         dev.peer_rtnl(rtnl).map_or(dev.net(rtnl), |p| p.net(rtnl))
     }
 }

@@ -81,7 +81,8 @@ use crate::{
     impl_flags,
     net::rtnl::{
         Net,
-        Rtnl, //
+        Rtnl,
+        RtnlHeld, //
     },
     sync::atomic::{
         atomic_load,
@@ -103,7 +104,6 @@ mod stats;
 
 pub(crate) use adapter::setup;
 pub use adapter::{get_peer_dev_raw, Ops};
-pub use bpf::BpfCommand;
 pub(crate) use driver::priv_size;
 pub use driver::{Driver, HasOps, LockClasses, Statics};
 pub use driver_device::{DriverDevice, SetupDevice};
@@ -281,7 +281,7 @@ impl Device {
     /// Returns the device's network namespace, under RTNL, which keeps the
     /// device from moving to another one and the namespace from going away.
     #[inline]
-    pub fn net<'a>(&self, _rtnl: &'a Rtnl) -> &'a Net {
+    pub fn net<'a>(&self, _rtnl: &'a impl RtnlHeld) -> &'a Net {
         // SAFETY: The device is valid; while RTNL is held it stays in
         // `dev_net`, and a namespace with devices in it is not freed.
         unsafe { Net::from_raw(bindings::dev_net(self.as_raw())) }

@@ -153,10 +153,8 @@ impl<T: Notifier> Block<T> {
         // SAFETY: Netdevice notifiers get a `netdev_notifier_info` and run
         // under RTNL; `T::event` is handed no `Registered` device.
         let (mut rtnl, dev) = unsafe {
-            (
-                Rtnl::assume_held_mut(),
-                Device::from_raw(bindings::netdev_notifier_info_to_dev(ptr.cast())),
-            )
+            let dev = bindings::netdev_notifier_info_to_dev(ptr.cast());
+            (Rtnl::assume_held_mut(dev), Device::from_raw(dev))
         };
         T::event(&mut rtnl, Event(event), dev);
         bindings::NOTIFY_DONE as c_int

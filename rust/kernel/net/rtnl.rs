@@ -30,16 +30,58 @@ pub use link::{HasLinkOps, LinkOps, LinkOpsTable, Registration};
 pub use newlink::{NameAssign, NewDevice, NewLinkDone, NewLinkParams, Peer, Primary, Registered};
 pub use unregister::{dellink, unregister_many, UnregisterList};
 
-/// Proof that the RTNL lock is held.
+/// Proof that the RTNL lock is held, by a context that may sleep.
 ///
 /// Only ever seen by reference, from a callback the core runs under RTNL
-/// (or from [`Rtnl::lock`], which safe code cannot call). Since RTNL is a
-/// mutex, the proof also says that the context may sleep: the sleeping
-/// functions of `kernel::net` take one. A shared `&Rtnl` is what `newlink`
-/// and most callbacks get; unregistering devices ([`unregister_many`])
-/// needs an exclusive `&mut Rtnl`, which only contexts that may delete
-/// devices get.
-pub struct Rtnl(NotThreadSafe);
+/// and outside atomic sections (or from [`Rtnl::lock`], which safe code
+/// cannot call): the sleeping functions of `kernel::net` take one. A shared
+/// `&Rtnl` is what `newlink` and most callbacks get; unregistering devices
+/// ([`unregister_many`]) needs an exclusive `&mut Rtnl`, which only
+/// notifiers get. A callback the core runs under RTNL but in an RCU
+/// read-side section gets an [`RtnlAtomic`] instead.
+pub struct Rtnl {
+    _nts: NotThreadSafe,
+    /// A device not to unregister with this token: the one a notifier's
+    /// event is about (the core goes on using it after the event).
+    pub(crate) busy: *const bindings::net_device,
+}
+
+/// Proof that the RTNL lock is held, in an atomic section (no sleeping).
+///
+/// `get_link_net` gets one: the core calls it under `rcu_read_lock()`.
+pub struct RtnlAtomic(NotThreadSafe);
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// A proof that RTNL is held, whether the context may sleep or not; what
+/// reads under RTNL take. Sealed.
+pub trait RtnlHeld: private::Sealed {}
+
+impl private::Sealed for Rtnl {}
+impl RtnlHeld for Rtnl {}
+impl private::Sealed for RtnlAtomic {}
+impl RtnlHeld for RtnlAtomic {}
+
+impl RtnlAtomic {
+    /// Returns a token for an atomic context the core runs under RTNL.
+    ///
+    /// # Safety
+    ///
+    /// The RTNL lock must be held for `'a`.
+    pub(crate) unsafe fn assume_held<'a>() -> &'a RtnlAtomic {
+        // SAFETY: Checks the caller's promise where lockdep can.
+        unsafe { bindings::ASSERT_RTNL() };
+        static TOKEN: RtnlAtomicToken = RtnlAtomicToken(RtnlAtomic(NotThreadSafe));
+        &TOKEN.0
+    }
+}
+
+struct RtnlAtomicToken(RtnlAtomic);
+// SAFETY: The token carries no data; only `assume_held`'s contract gives a
+// reference meaning.
+unsafe impl Sync for RtnlAtomicToken {}
 
 /// Holds the RTNL lock; released on drop.
 pub struct RtnlGuard(Rtnl);
@@ -56,19 +98,25 @@ impl Rtnl {
         // SAFETY: The caller may sleep and does not hold RTNL.
         unsafe { bindings::rtnl_lock() };
         // INVARIANT: RTNL was just taken.
-        RtnlGuard(Rtnl(NotThreadSafe))
+        RtnlGuard(Rtnl {
+            _nts: NotThreadSafe,
+            busy: core::ptr::null(),
+        })
     }
 
     /// Returns a token for a context the core runs under RTNL.
     ///
     /// # Safety
     ///
-    /// The RTNL lock must be held for `'a`.
+    /// The RTNL lock must be held for `'a`, in a context that may sleep.
     #[inline]
     pub(crate) unsafe fn assume_held<'a>() -> &'a Rtnl {
         // SAFETY: Checks the caller's promise where lockdep can.
         unsafe { bindings::ASSERT_RTNL() };
-        static TOKEN: RtnlToken = RtnlToken(Rtnl(NotThreadSafe));
+        static TOKEN: RtnlToken = RtnlToken(Rtnl {
+            _nts: NotThreadSafe,
+            busy: core::ptr::null(),
+        });
         &TOKEN.0
     }
 
@@ -77,15 +125,20 @@ impl Rtnl {
     ///
     /// # Safety
     ///
-    /// The RTNL lock must be held while the result is used, and the context
-    /// must not be handed this crate's `Registered` devices (as `newlink`
-    /// is): a batch it queues could then hold a device that `newlink` goes
-    /// on to pair. (A notifier called during `newlink`'s registrations only
-    /// sees `&Device`, and its batch ends before it returns.)
-    pub(crate) unsafe fn assume_held_mut() -> Rtnl {
+    /// The RTNL lock must be held while the result is used, in a context
+    /// that may sleep, and the context must not be handed this crate's
+    /// `Registered` devices (as `newlink` is): a batch it queues could then
+    /// hold a device that `newlink` goes on to pair. (A notifier called
+    /// during `newlink`'s registrations only sees `&Device`, and its batch
+    /// ends before it returns.) `busy` is a device the caller goes on using
+    /// after the token's user returns (NULL: none).
+    pub(crate) unsafe fn assume_held_mut(busy: *const bindings::net_device) -> Rtnl {
         // SAFETY: As in `assume_held`.
         unsafe { bindings::ASSERT_RTNL() };
-        Rtnl(NotThreadSafe)
+        Rtnl {
+            _nts: NotThreadSafe,
+            busy,
+        }
     }
 }
 

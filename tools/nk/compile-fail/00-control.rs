@@ -6,12 +6,12 @@
 // expect: ok
 
 use kernel::net::{
-    dev::{BpfCommand, Device, Driver, DriverDevice, Locked, NewRxQueue, PrivFlag, RcuHeld},
+    dev::{Device, Driver, DriverDevice, Locked, NewRxQueue, PrivFlag, RcuHeld},
     dev::{RxQueues, SetupDevice},
     queue::XskWakeup,
     rtnl::Registered,
     rtnl::{self, Attrs, ExtAck, LinkOps, NewDevice, NewLinkDone, NewLinkParams, Peer, PeerAttrs},
-    rtnl::{PolicyEntry, Rtnl},
+    rtnl::{Net, PolicyEntry, Rtnl, RtnlAtomic},
     skbuff::{BpfNetContext, RxResult, SkBuff, TxContext},
 };
 use kernel::prelude::*;
@@ -96,13 +96,14 @@ fn prepare<'a, T: LinkOps>(
     peer.register(rtnl)
 }
 
-/// An `ndo_bpf` body: the commands the abstraction does not forward.
-pub fn bpf(virt: &Locked<'_>, cmd: BpfCommand) -> Result {
-    let _ = virt.rx_lease(0)?;
-    match cmd {
-        BpfCommand::SetupProg => Err(EOPNOTSUPP),
-        _ => Err(EINVAL),
-    }
+/// Leases are looked at under the instance lock's proof.
+pub fn lease(virt: &Locked<'_>) -> Result<u32> {
+    Ok(virt.rx_lease(0)?.map_or(0, |l| l.index()))
+}
+
+/// A `get_link_net` body: reads under the atomic RTNL proof.
+pub fn link_net<'a, T: Driver>(rtnl: &'a RtnlAtomic, dev: &'a DriverDevice<T>) -> &'a Net {
+    dev.net(rtnl)
 }
 
 /// An `ndo_get_iflink` body: the peer under the adapter's RCU section.

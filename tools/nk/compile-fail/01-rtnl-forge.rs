@@ -2,8 +2,8 @@
 
 //! Forging the RTNL proof token: building `Rtnl` outside the kernel crate.
 
-// expect: E0423
-// expect-msg: private fields
+// expect: E0451
+// expect-msg: field `_nts` of struct `Rtnl` is private
 
 use kernel::net::{
     dev::DriverDevice,
@@ -13,6 +13,9 @@ use kernel::types::NotThreadSafe;
 
 /// Deletes a device without RTNL.
 pub fn delete_unlocked<T: LinkOps>(dev: &DriverDevice<T>) {
-    let mut rtnl = Rtnl(NotThreadSafe);
+    let mut rtnl = Rtnl {
+        _nts: NotThreadSafe,
+        busy: core::ptr::null(),
+    };
     rtnl::unregister_many(&mut rtnl, |list| rtnl::dellink(list, dev));
 }

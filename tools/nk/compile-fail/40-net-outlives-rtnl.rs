@@ -16,5 +16,5 @@ use kernel::net::{
 pub fn net_of(dev: &Device) -> &Net {
     // SAFETY: A caller that may sleep and holds no lock.
     let rtnl = unsafe { Rtnl::lock() };
-    dev.net(&rtnl)
+    dev.net(&*rtnl)
 }

@@ -21,7 +21,7 @@ pub fn xmit<'a, T: Driver>(
 ) -> TxStatus {
     let peer = dev.peer(ctx);
     let rtnl = Rtnl::lock();
-    let _ = peer.map(|p| p.net(&rtnl));
+    let _ = peer.map(|p| p.net(&*rtnl));
     skb.drop_reason(ctx, DropReason::NotSpecified);
     TxStatus::Drop
 }

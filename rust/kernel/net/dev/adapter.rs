@@ -6,7 +6,6 @@ use super::{
     bpf,
     driver::priv_size,
     lock::unlease_all,
-    BpfCommand,
     Driver,
     DriverDevice,
     Locked,
@@ -18,10 +17,7 @@ use super::{
 };
 use crate::{
     bindings,
-    error::{
-        code::EOPNOTSUPP,
-        from_result, //
-    },
+    error::from_result,
     ffi::{
         c_int,
         c_void, //
@@ -141,7 +137,7 @@ impl<T: Driver> Ops<T> {
             } else {
                 None
             },
-            ndo_bpf: if T::HAS_BPF || T::HAS_XSK_POOL_ENABLE {
+            ndo_bpf: if T::HAS_XSK_POOL_ENABLE {
                 Some(Adapter::<T>::bpf)
             } else {
                 None
@@ -361,20 +357,11 @@ impl<T: Driver> Adapter<T> {
             let dev = Self::dev(dev);
             (dev, Rtnl::assume_held(), Locked::assume_held(dev))
         };
-        // SAFETY: `cmd` is valid for the call.
-        if T::HAS_XSK_POOL_ENABLE && unsafe { bpf::is_xsk_pool_setup(cmd) } {
-            return from_result(|| {
-                // SAFETY: A valid pool setup for `dev`, under RTNL and the
-                // lock `locked` proves.
-                unsafe { bpf::forward_xsk_pool(dev, rtnl, &locked, cmd) }.map(|()| 0)
-            });
-        }
-        if !T::HAS_BPF {
-            return EOPNOTSUPP.to_errno();
-        }
-        // SAFETY: `cmd` is valid for the call.
-        let cmd = unsafe { BpfCommand::from_raw(cmd) };
-        from_result(|| T::bpf(dev, rtnl, &locked, cmd).map(|()| 0))
+        from_result(|| {
+            // SAFETY: A valid command for `dev`, under RTNL and the lock
+            // `locked` proves.
+            unsafe { bpf::ndo_bpf(dev, rtnl, &locked, cmd) }.map(|()| 0)
+        })
     }
 
     /// # Safety
@@ -461,7 +448,7 @@ pub(crate) unsafe fn setup<T: Driver>(dev: *mut bindings::net_device) {
         }
         // The `bpf` adapter's instance-lock proof: the core takes the lock
         // around every op of a device that asks (`netdev_need_ops_lock`).
-        if T::HAS_BPF || T::HAS_XSK_POOL_ENABLE {
+        if T::HAS_XSK_POOL_ENABLE {
             raw.request_ops_lock = true;
         }
         if T::HAS_GET_DRVINFO {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `ndo_bpf` commands, and AF_XDP pool setups forwarded to a leased queue.
+//! `ndo_bpf`: AF_XDP pool setups forwarded to a leased queue.
 
 use super::{
     Device,
@@ -52,39 +52,31 @@ impl Device {
     }
 }
 
-/// A command of `ndo_bpf` (`struct netdev_bpf`) the driver answers itself.
-pub enum BpfCommand {
-    /// `XDP_SETUP_PROG`.
-    SetupProg,
-    /// `XDP_SETUP_XSK_POOL` of a driver without
-    /// [`Driver::xsk_pool_enable`](super::Driver::xsk_pool_enable).
-    SetupXskPool,
-    /// Anything else.
-    Other,
-}
-
-impl BpfCommand {
-    /// # Safety
-    ///
-    /// `bpf` must be valid.
-    pub(super) unsafe fn from_raw(bpf: *const bindings::netdev_bpf) -> Self {
-        // SAFETY: Valid per the caller.
-        match unsafe { (*bpf).command } {
-            bindings::bpf_netdev_command_XDP_SETUP_PROG => BpfCommand::SetupProg,
-            bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL => BpfCommand::SetupXskPool,
-            _ => BpfCommand::Other,
-        }
-    }
-}
-
-/// Whether `bpf` is an AF_XDP pool setup.
+/// `ndo_bpf` of a driver with [`Driver::xsk_pool_enable`]: forwards AF_XDP
+/// pool setups, refuses XDP programs (`EOPNOTSUPP`) and every other command
+/// (`EINVAL`). Other commands are not the driver's to answer: some expect
+/// ops or data in return (e.g. `BPF_OFFLOAD_MAP_ALLOC`), which an `Ok`
+/// without them would leave NULL.
 ///
 /// # Safety
 ///
-/// `bpf` must be valid.
-pub(super) unsafe fn is_xsk_pool_setup(bpf: *const bindings::netdev_bpf) -> bool {
+/// `bpf` must be a valid command for `dev`, whose instance lock `locked`
+/// proves, under RTNL (`rtnl`).
+pub(super) unsafe fn ndo_bpf<T: Driver>(
+    dev: &DriverDevice<T>,
+    rtnl: &Rtnl,
+    locked: &Locked<'_>,
+    bpf: *const bindings::netdev_bpf,
+) -> Result {
     // SAFETY: Valid per the caller.
-    unsafe { (*bpf).command == bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL }
+    match unsafe { (*bpf).command } {
+        // SAFETY: A valid pool setup for `dev`, per the caller.
+        bindings::bpf_netdev_command_XDP_SETUP_XSK_POOL => unsafe {
+            forward_xsk_pool(dev, rtnl, locked, bpf)
+        },
+        bindings::bpf_netdev_command_XDP_SETUP_PROG => Err(EOPNOTSUPP),
+        _ => Err(EINVAL),
+    }
 }
 
 /// Forwards the AF_XDP pool setup `bpf` of queue `queue_id` of `dev` to the
@@ -98,7 +90,7 @@ pub(super) unsafe fn is_xsk_pool_setup(bpf: *const bindings::netdev_bpf) -> bool
 ///
 /// `bpf` must be a valid `XDP_SETUP_XSK_POOL` command for `dev`, whose
 /// instance lock `locked` proves, under RTNL (`rtnl`).
-pub(super) unsafe fn forward_xsk_pool<T: Driver>(
+unsafe fn forward_xsk_pool<T: Driver>(
     dev: &DriverDevice<T>,
     rtnl: &Rtnl,
     locked: &Locked<'_>,
@@ -125,8 +117,7 @@ pub(super) unsafe fn forward_xsk_pool<T: Driver>(
     if create && phys_lock.min_mp_channel_count() != 0 {
         return Err(EBUSY);
     }
-    // The queue ids of devices fit in the `u16` AF_XDP uses.
-    lower.__bindgen_anon_1.xsk.queue_id = lease.index() as u16;
+    lower.__bindgen_anon_1.xsk.queue_id = u16::try_from(lease.index()).map_err(|_| EINVAL)?;
     // SAFETY: `phys_bpf` is the physical device's `ndo_bpf`, called as
     // AF_XDP calls it: under RTNL and the device's instance lock
     // (`phys_lock`), after its checks, with a pool setup for the queue

@@ -3,9 +3,7 @@
 //! The `Driver` trait, its static tables and lock classes.
 
 use super::{
-    BpfCommand,
     DriverDevice,
-    Locked,
     NewRxQueue,
     Ops,
     PcpuStats,
@@ -42,7 +40,7 @@ use crate::{
 ///
 /// Callbacks run with the locks the core documents for each `ndo_*`; those
 /// that run under RTNL receive an [`Rtnl`] token, those under the instance
-/// lock a [`Locked`] one. The table itself comes from
+/// lock a [`Locked`](super::Locked) one. The table itself comes from
 /// [`net_device_ops!`](crate::net_device_ops).
 #[vtable]
 pub trait Driver: HasOps + Sized + Send + Sync + 'static {
@@ -127,18 +125,6 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
 
     /// `ndo_set_rx_mode_async`.
     fn set_rx_mode_async(_dev: &DriverDevice<Self>) -> Result {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
-    /// `ndo_bpf`, under RTNL and the instance lock (the setup adapter asks
-    /// the core to take it around the device's ops), for the commands other
-    /// than AF_XDP pool setups of a driver with `xsk_pool_enable`.
-    fn bpf(
-        _dev: &DriverDevice<Self>,
-        _rtnl: &Rtnl,
-        _locked: &Locked<'_>,
-        _cmd: BpfCommand,
-    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -239,8 +225,9 @@ impl LockClasses {
 /// implements [`HasOps`] for it.
 ///
 /// `net_device_ops!(T, export_peer_dev = name)` also exports `T`'s
-/// `ndo_get_peer_dev` as the C function `name` and puts that function in
-/// the table, so that core code calling `name` directly
+/// `ndo_get_peer_dev` as the C function `name` (which a C header the
+/// bindings include must declare, with that prototype) and puts that
+/// function in the table, so that core code calling `name` directly
 /// (`INDIRECT_CALL_1`) matches it.
 #[macro_export]
 macro_rules! net_device_ops {
@@ -263,6 +250,11 @@ macro_rules! net_device_ops {
             // SAFETY: Forwarded from the caller.
             unsafe { $crate::net::dev::get_peer_dev_raw::<$T>(dev) }
         }
+        // The name and prototype must be a C declaration (in a header the
+        // bindings include): an exported name is global.
+        const _: () = {
+            let _ = [$crate::bindings::$name, $name];
+        };
         const _: () = {
             // SAFETY: `$name` is `T`'s `ndo_get_peer_dev` adapter.
             static OPS: $crate::net::dev::Ops<$T> =

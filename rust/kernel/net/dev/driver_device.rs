@@ -176,9 +176,12 @@ impl<T: Driver> SetupDevice<T> {
         self.raw().max_mtu = mtu;
     }
 
-    /// Sets bits in `flags`, except `IFF_UP`, which only opening sets.
+    /// Sets the named bits of `flags` (see [`Flag`]) in `flags`, except
+    /// `IFF_UP`, which only opening sets. Other bits (a value read from a
+    /// device carries them all, e.g. `IFF_LOOPBACK`, by which the core
+    /// trusts a device) are ignored.
     pub fn add_flags(&mut self, flags: Flags) {
-        self.raw().flags |= flags.0 & !(Flag::Up as u32);
+        self.raw().flags |= flags.0 & Flags::all_bits() & !(Flag::Up as u32);
     }
 
     /// Sets bits in `priv_flags`.

@@ -54,6 +54,11 @@ impl Device {
     /// Takes the device instance lock (`netdev_lock`), which may sleep:
     /// `_rtnl` proves a context that may, and RTNL is taken before the
     /// instance lock.
+    ///
+    /// It deadlocks (no more) where the core already holds this device's
+    /// instance lock: the ops of a driver whose devices have the ops lock
+    /// (`queue_create`, `xsk_pool_enable`), and notifier events of such
+    /// devices.
     pub fn lock(&self, _rtnl: &Rtnl) -> InstanceGuard<'_> {
         InstanceGuard {
             _guard: self.instance_lock().lock(),

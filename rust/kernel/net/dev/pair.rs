@@ -9,7 +9,10 @@ use super::{
 };
 use crate::{
     bindings,
-    net::rtnl::Rtnl,
+    net::rtnl::{
+        Rtnl,
+        RtnlHeld, //
+    },
     sync::atomic::{
         Atomic,
         Relaxed,
@@ -80,7 +83,7 @@ impl<T: Driver> DriverDevice<T> {
 
     /// The peer of a device pair, under RTNL (`rtnl_dereference`).
     #[inline]
-    pub fn peer_rtnl<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a DriverDevice<T>> {
+    pub fn peer_rtnl<'a>(&self, _rtnl: &'a impl RtnlHeld) -> Option<&'a DriverDevice<T>> {
         // RTNL serialises the writers.
         let p = self.peer_slot()?.0.load(Relaxed);
         // SAFETY: Unpublishing and unregistration both happen under RTNL,

@@ -216,11 +216,9 @@ pub unsafe fn link_attach<T: MprogDriver>(
     })
 }
 
-/// Exports the C entry points the BPF core calls for a driver's attach types.
-///
-/// Their prototypes are those of the BPF core's calls (`kernel/bpf/syscall.c`)
-/// of every device attach point, e.g. `int name(const union bpf_attr *attr,
-/// struct bpf_prog *prog)` for `attach`, as declared in the driver's C header.
+/// Exports the C entry points the BPF core calls for a driver's attach types
+/// (declared in a C header the bindings include), with a compile-time check
+/// that each name is such a declaration, of the prototype exported.
 #[macro_export]
 macro_rules! mprog_entry_points {
     ($T:ty, attach: $a:ident, detach: $d:ident, query: $q:ident, link_attach: $l:ident) => {
@@ -276,5 +274,14 @@ macro_rules! mprog_entry_points {
             // SAFETY: Forwarded from the BPF core.
             unsafe { $crate::net::mprog::link_attach::<$T>(attr, prog) }
         }
+        // The names and prototypes must be the C declarations of the
+        // functions: an exported name is global, so a name the core does not
+        // expect from this driver could replace another symbol.
+        const _: () = {
+            let _ = [$crate::bindings::$a, $a];
+            let _ = [$crate::bindings::$d, $d];
+            let _ = [$crate::bindings::$q, $q];
+            let _ = [$crate::bindings::$l, $l];
+        };
     };
 }

@@ -15,6 +15,7 @@ use super::{
     NewLinkParams,
     PolicyTable,
     Rtnl,
+    RtnlAtomic,
     UnregisterList, //
 };
 use crate::{
@@ -104,8 +105,9 @@ pub trait LinkOps: Driver + HasLinkOps {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `get_link_net`.
-    fn get_link_net<'a>(_rtnl: &'a Rtnl, _dev: &'a DriverDevice<Self>) -> &'a Net {
+    /// `get_link_net`: the core calls it under RTNL and `rcu_read_lock()`,
+    /// so it gets an [`RtnlAtomic`].
+    fn get_link_net<'a>(_rtnl: &'a RtnlAtomic, _dev: &'a DriverDevice<Self>) -> &'a Net {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -400,8 +402,9 @@ impl<T: LinkOps> LinkAdapter<T> {
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
     unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
-        // SAFETY: Called under RTNL on a device of `T`.
-        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };
+        // SAFETY: Called under RTNL, in an RCU read-side section (e.g.
+        // `rtnl_fill_ifinfo`), on a device of `T`.
+        let (rtnl, dev) = unsafe { (RtnlAtomic::assume_held(), DriverDevice::<T>::from_raw(dev)) };
         T::get_link_net(rtnl, dev).as_raw()
     }
 }

@@ -59,7 +59,9 @@ macro_rules! module_net_driver {
             };
         )?
 
-        /// The module: its registrations.
+        /// The module: its registrations. Public only for `module!`'s
+        /// expansion; making a second one fails (`EEXIST`: the tables are
+        /// registered), so the driver cannot unregister the module's.
         #[doc(hidden)]
         pub struct __NetDriverModule {
             // Dropped in this order: the notifier first, as C drivers do.

@@ -65,14 +65,15 @@ pub fn unregister_many(rtnl: &mut Rtnl, f: impl FnOnce(&mut UnregisterList<'_>))
 /// Deletes `dev` and its peer as `rtnl_link_ops->dellink` does: unpublishes
 /// both peer pointers, then queues both devices (each unless already in a
 /// batch). A pair a `newlink` has not finished with (either device still
-/// initializing) is left alone: `newlink` goes on using it.
+/// initializing), or that has the device a notifier's event is about, is
+/// left alone: the caller goes on using it.
 pub fn dellink<T: LinkOps>(list: &mut UnregisterList<'_>, dev: &DriverDevice<T>) {
     let rtnl = list.rtnl;
-    if dev.is_initializing(rtnl)
-        || dev
-            .peer_if_paired(rtnl)
-            .is_some_and(|p| p.is_initializing(rtnl))
-    {
+    let peer = dev.peer_if_paired(rtnl);
+    let busy = |d: &DriverDevice<T>| {
+        ptr::eq(d.as_raw().cast_const(), rtnl.busy) || d.is_initializing(rtnl)
+    };
+    if busy(dev) || peer.is_some_and(busy) {
         return;
     }
     dellink_registered(list, dev)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Reopens the holes the cases 42-60 cover (all but 53), in a copy of
+# Reopens the holes the cases 42-63 cover (all but 53), in a copy of
 # rust/kernel: with tools/nk/cf-reopen.sh each of them must then compile.
 import sys,re
 d=sys.argv[1]
@@ -65,3 +65,14 @@ ed('net/dev/pair.rs',[('''                T::PAIR.is_some(),
                 "the driver makes no pairs (Driver::PAIR)"''')])
 # 60: PrivField::get public
 ed('net/dev/field.rs',[("    pub(crate) fn get<'a>(&self, data: &'a T::Priv) -> &'a F {","    pub fn get<'a>(&self, data: &'a T::Priv) -> &'a F {")])
+# 61: the driver answers ndo_bpf
+ed('net/dev/driver.rs',[('''    /// Whether an AF_XDP pool may be enabled on rx queue `queue_id`, which''','''    /// Reopened.
+    fn bpf(_dev: &DriverDevice<Self>, _rtnl: &crate::net::rtnl::Rtnl) -> Result {
+        Ok(())
+    }
+
+    /// Whether an AF_XDP pool may be enabled on rx queue `queue_id`, which''')])
+# 62: the instance lock with any RTNL proof
+ed('net/dev/lock.rs',[("    pub fn lock(&self, _rtnl: &Rtnl) -> InstanceGuard<'_> {","    pub fn lock(&self, _rtnl: &impl crate::net::rtnl::RtnlHeld) -> InstanceGuard<'_> {")])
+# 63: any exported name
+ed('net/dev/driver.rs',[('''            let _ = [$crate::bindings::$name, $name];''','''            let _ = $name;''')])
