@@ -511,16 +511,7 @@ impl LinkOps for Netkit {
     }
 
     fn validate(tb: LinkAttrs<'_>, _data: Attrs<'_>, _extack: &mut ExtAck) -> Result {
-        let Some(attr) = tb.get(ifla::ADDRESS) else {
-            return Ok(());
-        };
-        if attr.len() != 6 {
-            return Err(EINVAL);
-        }
-        if !dev::is_valid_ether_addr(attr.data()) {
-            return Err(EADDRNOTAVAIL);
-        }
-        Ok(())
+        tb.check_eth_address()
     }
 
     fn newlink<'a>(
@@ -668,20 +659,9 @@ impl Notifier for Netkit {
     /// away, in one batch: a physical device may lease several queues to one
     /// netkit and queues to several netkits.
     fn event(rtnl: &mut Rtnl, event: Event, dev: &Device) {
-        if event != Event::UNREGISTER || !dev.is_unregistering() || !dev.has_parent() {
-            return;
+        if event == Event::UNREGISTER && dev.has_parent() {
+            rtnl::dellink_leasees::<Netkit>(rtnl, dev);
         }
-        rtnl::unregister_many(rtnl, |list| {
-            let guard = dev.lock_ops(list.rtnl());
-            // A device without the ops lock has no queue management, so no
-            // leases.
-            let Some(lock) = guard.locked() else { return };
-            for i in 0..dev.real_num_rx_queues() {
-                if let Some(nk) = lock.leasee(i).and_then(|d| d.downcast::<Netkit>()) {
-                    rtnl::dellink::<Netkit>(list, nk);
-                }
-            }
-        });
     }
 }
 

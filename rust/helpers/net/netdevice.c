@@ -41,6 +41,12 @@ __rust_helper void rust_helper_dev_sw_netstats_tx_add(struct net_device *dev,
 	dev_sw_netstats_tx_add(dev, packets, len);
 }
 
+__rust_helper void rust_helper_dev_lstats_add(struct net_device *dev,
+					       unsigned int len)
+{
+	dev_lstats_add(dev, len);
+}
+
 __rust_helper void rust_helper_dev_core_stats_tx_dropped_inc(struct net_device *dev)
 {
 	dev_core_stats_tx_dropped_inc(dev);

@@ -65,4 +65,9 @@ __rust_helper void rust_helper_skb_postpull_rcsum(struct sk_buff *skb,
 	skb_postpull_rcsum(skb, start, len);
 }
 
+__rust_helper void rust_helper_skb_tx_timestamp(struct sk_buff *skb)
+{
+	skb_tx_timestamp(skb);
+}
+
 #endif /* CONFIG_NET */

@@ -8,13 +8,13 @@
 //! # Examples
 //!
 //! A link type whose devices drop what they are given (`ip link add type
-//! rustdoc_sink` while registered):
+//! rustdoc_sink` while registered); the core registers the devices `setup`
+//! makes (no `newlink`):
 //!
 //! ```
 //! use kernel::net::{
 //!     dev::{Driver, DriverDevice, SetupDevice, TxStatus},
-//!     rtnl::{self, ExtAck, HasLinkOps, LinkOps, LinkOpsTable, NewDevice, NewLinkParams},
-//!     rtnl::{NewLinkDone, Rtnl},
+//!     rtnl::{self, HasLinkOps, IfName, LinkOps, LinkOpsTable, NameAssign},
 //!     skbuff::{DropReason, SkBuff, TxContext},
 //! };
 //!
@@ -28,7 +28,6 @@
 //!         &LINK_OPS
 //!     }
 //! }
-//! static POLICY: rtnl::Policy<1> = rtnl::Policy::new([rtnl::PolicyEntry::UNSPEC]);
 //!
 //! #[vtable]
 //! impl Driver for Sink {
@@ -54,16 +53,6 @@
 //! #[vtable]
 //! impl LinkOps for Sink {
 //!     const KIND: &'static CStr = c"rustdoc_sink";
-//!     const POLICY: &'static rtnl::PolicyTable = POLICY.table();
-//!
-//!     fn newlink<'a>(
-//!         rtnl: &'a Rtnl,
-//!         dev: NewDevice<'a, Self>,
-//!         _params: &NewLinkParams<'a, Self>,
-//!         _extack: &mut ExtAck,
-//!     ) -> NewLinkDone<'a, Self> {
-//!         dev.register(rtnl, |_| {})
-//!     }
 //! }
 //!
 //! // SAFETY: A test may sleep; the registration is dropped below.
@@ -71,6 +60,9 @@
 //! // A kind can be registered once.
 //! // SAFETY: As above.
 //! assert_eq!(unsafe { rtnl::Registration::<Sink>::register() }.err(), Some(EEXIST));
+//! // A device as a module makes those it starts with; unregistering the
+//! // kind deletes it.
+//! registration.add_device(&IfName::new(c"rsink%d"), NameAssign::Enum)?;
 //! drop(registration);
 //! # Ok::<(), Error>(())
 //! ```
@@ -126,6 +118,8 @@ impl_flags!(
         Up = bindings::net_device_flags_IFF_UP,
         /// No ARP protocol.
         NoArp = bindings::net_device_flags_IFF_NOARP,
+        /// Supports multicast.
+        Multicast = bindings::net_device_flags_IFF_MULTICAST,
     }
 );
 
@@ -317,6 +311,13 @@ impl Device {
     pub(crate) fn is_initializing(&self, _rtnl: &Rtnl) -> bool {
         // SAFETY: The device is valid; RTNL serialises the writers.
         unsafe { (*self.as_raw()).rtnl_link_initializing }
+    }
+
+    /// Whether the device is moving to another network namespace
+    /// (`moving_ns`, written under RTNL while it moves).
+    pub(crate) fn is_moving_ns(&self, _rtnl: &Rtnl) -> bool {
+        // SAFETY: The device is valid; RTNL serialises the writers.
+        unsafe { (*self.as_raw()).moving_ns }
     }
 
     /// Whether the device is queued for unregistration in a batch.

@@ -95,7 +95,7 @@ impl Event {
 /// [`module_net_driver!`](crate::module_net_driver).
 pub trait Notifier: Sized + 'static {
     /// Called for each event, with the exclusive RTNL token: it may
-    /// unregister devices ([`unregister_many`](crate::net::rtnl::unregister_many)).
+    /// delete devices ([`dellink_leasees`](crate::net::rtnl::dellink_leasees)).
     fn event(rtnl: &mut Rtnl, event: Event, dev: &Device);
 }
 

@@ -28,7 +28,8 @@ pub use attr::{
 pub use extack::ExtAck;
 pub use link::{HasLinkOps, LinkOps, LinkOpsTable, Registration};
 pub use newlink::{NameAssign, NewDevice, NewLinkDone, NewLinkParams, Peer, Primary, Registered};
-pub use unregister::{dellink, unregister_many, UnregisterList};
+pub use unregister::dellink_leasees;
+pub(crate) use unregister::UnregisterList;
 
 /// Proof that the RTNL lock is held, by a context that may sleep.
 ///
@@ -36,7 +37,7 @@ pub use unregister::{dellink, unregister_many, UnregisterList};
 /// and outside atomic sections (or from [`Rtnl::lock`], which safe code
 /// cannot call): the sleeping functions of `kernel::net` take one. A shared
 /// `&Rtnl` is what `newlink` and most callbacks get; unregistering devices
-/// ([`unregister_many`]) needs an exclusive `&mut Rtnl`, which only
+/// ([`dellink_leasees`]) needs an exclusive `&mut Rtnl`, which only
 /// notifiers get. A callback the core runs under RTNL but in an RCU
 /// read-side section gets an [`RtnlAtomic`] instead.
 pub struct Rtnl {

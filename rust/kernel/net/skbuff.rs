@@ -340,6 +340,85 @@ impl<'a> SkBuff<'a> {
     }
 }
 
+/// An skb handed to `ndo_start_xmit` of a device that takes shared skbs
+/// (see [`Driver::start_xmit_shared`](crate::net::dev::Driver::start_xmit_shared)),
+/// for the duration `'a` of the call: one reference to it, which the driver
+/// releases. Others may hold references too (pktgen sends one skb many
+/// times), so it is only read. Dropping it frees the reference as
+/// [`SkBuff`]'s drop does.
+///
+/// # Invariants
+///
+/// `self.skb` points to a valid skb of which this object owns one
+/// reference.
+pub struct SharedSkBuff<'a> {
+    skb: NonNull<bindings::sk_buff>,
+    _p: PhantomData<(&'a (), NotThreadSafe)>,
+}
+
+impl SharedSkBuff<'_> {
+    /// Takes over one reference to a raw skb.
+    ///
+    /// # Safety
+    ///
+    /// `skb` must be valid and non-null, and the caller hands over one
+    /// reference to it for `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
+        // INVARIANT: Valid, one reference handed over, per the caller.
+        Self {
+            // SAFETY: The caller guarantees `skb` is non-null.
+            skb: unsafe { NonNull::new_unchecked(skb) },
+            _p: PhantomData,
+        }
+    }
+
+    /// Returns `skb->len`.
+    #[inline(always)]
+    pub fn len(&self) -> u32 {
+        // SAFETY: The skb is valid; no one changes a shared skb's length.
+        unsafe { (*self.skb.as_ptr()).len }
+    }
+
+    /// Whether `skb->len` is 0.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reports the software transmit timestamp a socket asked for
+    /// (`skb_tx_timestamp`); it queues a clone, the skb is not changed.
+    #[inline(always)]
+    pub fn tx_timestamp(&self, _ctx: &TxContext) {
+        // SAFETY: The skb is valid; BH is disabled (`_ctx`), as the
+        // transmit path that calls the function has it.
+        unsafe { bindings::skb_tx_timestamp(self.skb.as_ptr()) }
+    }
+
+    /// Releases the reference as a packet sent (`dev_kfree_skb`, i.e.
+    /// `consume_skb`).
+    #[inline(always)]
+    pub fn consume(self, _ctx: &TxContext) {
+        let skb = ManuallyDrop::new(self).skb.as_ptr();
+        // SAFETY: The reference is ours and ends here; BH is disabled
+        // (`_ctx`), a context `consume_skb` allows.
+        unsafe { bindings::consume_skb(skb) }
+    }
+}
+
+impl Drop for SharedSkBuff<'_> {
+    /// Releases the reference (`dev_kfree_skb_any_reason`).
+    fn drop(&mut self) {
+        // SAFETY: The reference is ours and ends here.
+        unsafe {
+            bindings::dev_kfree_skb_any_reason(
+                self.skb.as_ptr(),
+                bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
+            )
+        }
+    }
+}
+
 impl Drop for SkBuff<'_> {
     /// Frees an skb no one handed on (`dev_kfree_skb_any_reason`, which is
     /// right in any context).

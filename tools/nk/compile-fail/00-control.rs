@@ -16,10 +16,10 @@ use kernel::net::{
 };
 use kernel::prelude::*;
 
-/// Devices are deleted through `dellink`, with the exclusive RTNL token a
-/// notifier gets.
-pub fn delete<T: LinkOps>(rtnl: &mut Rtnl, dev: &DriverDevice<T>) {
-    rtnl::unregister_many(rtnl, |list| rtnl::dellink(list, dev));
+/// A notifier deletes the devices leasing queues of a device that goes,
+/// with the exclusive RTNL token it gets.
+pub fn delete<T: LinkOps>(rtnl: &mut Rtnl, lessor: &Device) {
+    rtnl::dellink_leasees::<T>(rtnl, lessor);
 }
 
 /// The skb is read before it is handed on, never after.

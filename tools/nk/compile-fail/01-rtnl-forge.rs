@@ -6,16 +6,16 @@
 // expect-msg: field `_nts` of struct `Rtnl` is private
 
 use kernel::net::{
-    dev::DriverDevice,
+    dev::Device,
     rtnl::{self, LinkOps, Rtnl},
 };
 use kernel::types::NotThreadSafe;
 
-/// Deletes a device without RTNL.
-pub fn delete_unlocked<T: LinkOps>(dev: &DriverDevice<T>) {
+/// Deletes devices without RTNL.
+pub fn delete_unlocked<T: LinkOps>(dev: &Device) {
     let mut rtnl = Rtnl {
         _nts: NotThreadSafe,
         busy: core::ptr::null(),
     };
-    rtnl::unregister_many(&mut rtnl, |list| rtnl::dellink(list, dev));
+    rtnl::dellink_leasees::<T>(&mut rtnl, dev);
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A driver cannot queue an arbitrary device for unregistration: only
-//! `rtnl::dellink`, which unpairs first, queues devices.
+//! A driver cannot queue an arbitrary device for unregistration, nor batch
+//! its own devices at will: only the core's `dellink` and
+//! `rtnl::dellink_leasees` delete devices.
 
-// expect: E0624
-// expect-msg: method `queue` is private
+// expect: E0425
+// expect-msg: cannot find function `unregister_many` in module `rtnl`
 
 use kernel::net::{
     dev::Device,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `newlink` cannot queue a device it registered for unregistration (and
-//! then pair it, leaving the other side's peer pointer dangling): its RTNL
-//! token is shared, and unregistering needs the exclusive one.
+//! `newlink` cannot queue a device for unregistration (and then pair it,
+//! leaving the other side's peer pointer dangling): its RTNL token is
+//! shared, and unregistering needs the exclusive one.
 
 // expect: E0308
 // expect-msg: types differ in mutability
@@ -15,6 +15,6 @@ pub fn pair_queued<'a, T: LinkOps>(
     dev: &Registered<'a, T>,
     peer: Registered<'a, T, Peer>,
 ) {
-    rtnl::unregister_many(rtnl, |list| rtnl::dellink(list, &peer));
+    rtnl::dellink_leasees::<T>(rtnl, &peer);
     dev.pair(rtnl, peer);
 }

@@ -30,6 +30,7 @@ use crate::{
             Rtnl, //
         },
         skbuff::{
+            SharedSkBuff,
             SkBuff,
             TxContext, //
         }, //
@@ -90,6 +91,12 @@ impl<T: Driver> Ops<T> {
                 "bpf_redirect_peer() counts rx on the peer's tstats"
             )
         };
+        const {
+            assert!(
+                T::HAS_START_XMIT != T::HAS_START_XMIT_SHARED,
+                "a driver has one of start_xmit and start_xmit_shared"
+            )
+        };
         let _ = priv_size::<T>();
         const {
             assert!(
@@ -110,7 +117,21 @@ impl<T: Driver> Ops<T> {
             } else {
                 None
             },
-            ndo_start_xmit: Some(Adapter::<T>::start_xmit),
+            ndo_start_xmit: if T::HAS_START_XMIT_SHARED {
+                Some(Adapter::<T>::start_xmit_shared)
+            } else {
+                Some(Adapter::<T>::start_xmit)
+            },
+            ndo_validate_addr: if T::ETH_VALIDATE_ADDR {
+                Some(bindings::eth_validate_addr)
+            } else {
+                None
+            },
+            ndo_change_carrier: if T::HAS_CHANGE_CARRIER {
+                Some(Adapter::<T>::change_carrier)
+            } else {
+                None
+            },
             ndo_get_iflink: if T::HAS_GET_IFLINK {
                 Some(Adapter::<T>::get_iflink)
             } else {
@@ -165,6 +186,9 @@ impl<T: Driver> Ops<T> {
         let mut eops: bindings::ethtool_ops = pin_init::zeroed();
         if T::HAS_GET_DRVINFO {
             eops.get_drvinfo = Some(Adapter::<T>::get_drvinfo);
+        }
+        if T::ETHTOOL_OP_GET_TS_INFO {
+            eops.get_ts_info = Some(bindings::ethtool_op_get_ts_info);
         }
         Self {
             ndo,
@@ -267,6 +291,38 @@ impl<T: Driver> Adapter<T> {
         let (skb, dev, ctx) =
             unsafe { (SkBuff::from_raw(skb), Self::dev(dev), TxContext::assume()) };
         T::start_xmit(skb, dev, ctx) as bindings::netdev_tx_t
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    #[inline(always)]
+    unsafe extern "C" fn start_xmit_shared(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: The core hands over a valid skb and one reference to it;
+        // BH is disabled, as for `start_xmit`.
+        let (skb, dev, ctx) = unsafe {
+            (
+                SharedSkBuff::from_raw(skb),
+                Self::dev(dev),
+                TxContext::assume(),
+            )
+        };
+        T::start_xmit_shared(skb, dev, ctx) as bindings::netdev_tx_t
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the C side, through the table it is stored in, with the
+    /// arguments and locks its C contract gives.
+    unsafe extern "C" fn change_carrier(dev: *mut bindings::net_device, carrier: bool) -> c_int {
+        // SAFETY: Called under RTNL (`netif_change_carrier`'s callers: rtnetlink
+        // and sysfs) on one of `T`'s devices.
+        let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
+        from_result(|| T::change_carrier(dev, rtnl, carrier).map(|()| 0))
     }
 
     /// # Safety
@@ -451,23 +507,26 @@ pub(crate) unsafe fn setup<T: Driver>(dev: *mut bindings::net_device) {
         if T::HAS_XSK_POOL_ENABLE {
             raw.request_ops_lock = true;
         }
-        if T::HAS_GET_DRVINFO {
+        if T::HAS_GET_DRVINFO || T::ETHTOOL_OP_GET_TS_INFO {
             raw.ethtool_ops = &ops.eops;
         }
         raw.needs_free_netdev = true;
-        if T::PCPU_STATS.is_tstats() {
-            raw.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_TSTATS);
-        }
+        raw.set_pcpu_stat_type(T::PCPU_STATS.stat_type());
     }
     // SAFETY: During allocation only the caller sees the device;
     // `SetupDevice` is transparent over `Device`.
     let sdev = unsafe { &mut *dev.cast::<SetupDevice<T>>() };
     T::setup(sdev);
-    // `SkBuff` owns the skbs the driver is handed; netpoll would call
-    // `ndo_start_xmit` with IRQs off, which `TxContext` does not cover.
+    // Netpoll would call `ndo_start_xmit` with IRQs off, which `TxContext`
+    // does not cover; `SkBuff` owns the skbs `start_xmit` is handed.
+    let sharing = if T::HAS_START_XMIT_SHARED {
+        0
+    } else {
+        bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as usize
+    };
     sdev.change_priv_flags(
         bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as usize,
-        bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as usize,
+        sharing,
     );
 }
 /// `ndo_get_peer_dev` of driver `T` as a plain C function.

@@ -28,6 +28,7 @@ use crate::{
             Rtnl, //
         },
         skbuff::{
+            SharedSkBuff,
             SkBuff,
             TxContext, //
         }, //
@@ -54,6 +55,13 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
 
     /// Whether `ndo_features_check` is `passthru_features_check`.
     const FEATURES_PASSTHRU: bool = false;
+
+    /// Whether `ndo_validate_addr` is `eth_validate_addr`.
+    const ETH_VALIDATE_ADDR: bool = false;
+
+    /// Whether `ethtool_ops->get_ts_info` is `ethtool_op_get_ts_info`
+    /// (software transmit timestamps, see [`SharedSkBuff::tx_timestamp`]).
+    const ETHTOOL_OP_GET_TS_INFO: bool = false;
 
     /// The peer pointer in the private data of a driver whose devices come
     /// in pairs, from [`priv_field!`](crate::priv_field): see
@@ -91,9 +99,32 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `ndo_start_xmit`; the driver always consumes `skb`.
-    fn start_xmit<'a>(skb: SkBuff<'a>, dev: &'a DriverDevice<Self>, ctx: &'a TxContext)
-        -> TxStatus;
+    /// `ndo_start_xmit`; the driver always consumes `skb`. A driver has
+    /// this or [`Driver::start_xmit_shared`].
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_start_xmit` of a driver whose devices take shared skbs
+    /// (`IFF_TX_SKB_SHARING`, e.g. pktgen's `clone_skb`): the skb can be
+    /// read and released, not changed.
+    fn start_xmit_shared<'a>(
+        _skb: SharedSkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_change_carrier`, under RTNL (and the instance lock of a device
+    /// that has one).
+    fn change_carrier(_dev: &DriverDevice<Self>, _rtnl: &Rtnl, _carrier: bool) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// `ndo_get_iflink`.
     fn get_iflink(_dev: &DriverDevice<Self>, _rcu: &RcuHeld) -> i32 {

@@ -8,6 +8,7 @@ use super::{
     Features,
     Flag,
     Flags,
+    PcpuStats,
     PrivFlags,
     SockAddr, //
 };
@@ -138,6 +139,21 @@ impl<T: Driver> DriverDevice<T> {
         unsafe { bindings::dev_sw_netstats_tx_add(self.as_raw(), packets, len) }
     }
 
+    /// Adds one packet of `len` bytes to the per-cpu lstats (`dev_lstats_add`).
+    #[inline(always)]
+    pub fn lstats_add(&self, _ctx: &TxContext, len: u32) {
+        const {
+            assert!(
+                matches!(T::PCPU_STATS, PcpuStats::Lstats),
+                "the driver's devices have no lstats"
+            )
+        };
+        // SAFETY: The device is registered (it transmits) with per-cpu
+        // lstats (`PCPU_STATS`); BH is disabled (`_ctx`), as the u64_stats
+        // writer side requires.
+        unsafe { bindings::dev_lstats_add(self.as_raw(), len) }
+    }
+
     /// Adds one received packet to the per-cpu stats (`dev_sw_netstats_rx_add`).
     #[inline(always)]
     pub fn sw_netstats_rx_add(&self, _ctx: &TxContext, len: u32) {
@@ -171,9 +187,27 @@ impl<T: Driver> SetupDevice<T> {
         unsafe { bindings::ether_setup(self.0.as_raw()) }
     }
 
-    /// Sets `max_mtu`.
+    /// Sets `min_mtu`.
+    pub fn set_min_mtu(&mut self, mtu: u32) {
+        self.raw().min_mtu = mtu;
+    }
+
+    /// Sets `max_mtu` (0: no maximum).
     pub fn set_max_mtu(&mut self, mtu: u32) {
         self.raw().max_mtu = mtu;
+    }
+
+    /// A random MAC address (`eth_hw_addr_random`).
+    pub fn eth_hw_addr_random(&mut self) {
+        // SAFETY: The device is valid and exclusively ours during setup; its
+        // address list exists (`alloc_netdev_mqs` makes it before `setup`).
+        unsafe { bindings::eth_hw_addr_random(self.0.as_raw()) }
+    }
+
+    /// Has the core take the instance lock around the device's ops
+    /// (`request_ops_lock`).
+    pub fn set_request_ops_lock(&mut self) {
+        self.raw().request_ops_lock = true;
     }
 
     /// Sets the named bits of `flags` (see [`Flag`]) in `flags`, except
@@ -182,6 +216,11 @@ impl<T: Driver> SetupDevice<T> {
     /// trusts a device) are ignored.
     pub fn add_flags(&mut self, flags: Flags) {
         self.raw().flags |= flags.0 & Flags::all_bits() & !(Flag::Up as u32);
+    }
+
+    /// Clears the named bits of `flags` (see [`Flag`]) in `flags`.
+    pub fn remove_flags(&mut self, flags: Flags) {
+        self.raw().flags &= !(flags.0 & Flags::all_bits());
     }
 
     /// Sets bits in `priv_flags`.
@@ -225,6 +264,16 @@ impl<T: Driver> SetupDevice<T> {
     /// Sets `hw_enc_features`.
     pub fn set_hw_enc_features(&mut self, f: Features) {
         self.raw().hw_enc_features = f.0;
+    }
+
+    /// Sets `hw_features |= f`.
+    pub fn add_hw_features(&mut self, f: Features) {
+        self.raw().hw_features |= f.0;
+    }
+
+    /// Sets `hw_enc_features |= f`.
+    pub fn add_hw_enc_features(&mut self, f: Features) {
+        self.raw().hw_enc_features |= f.0;
     }
 
     /// Returns `features`.

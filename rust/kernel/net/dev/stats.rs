@@ -32,6 +32,28 @@ impl Stats64 {
         }
     }
 
+    /// Sets `tx_packets` and `tx_bytes` to the sums of the per-cpu lstats
+    /// of `dev` (`dev_lstats_read`).
+    pub fn lstats_read<T: Driver>(&mut self, dev: &DriverDevice<T>) {
+        const {
+            assert!(
+                matches!(T::PCPU_STATS, PcpuStats::Lstats),
+                "the driver's devices have no lstats"
+            )
+        };
+        let s = self.0.get();
+        // SAFETY: `self` is valid and ours; the core allocated `dev->lstats`
+        // at registration (`PCPU_STATS` is `Lstats`), and stats are only
+        // asked of registered devices.
+        unsafe {
+            bindings::dev_lstats_read(
+                dev.as_raw(),
+                &raw mut (*s).tx_packets,
+                &raw mut (*s).tx_bytes,
+            )
+        }
+    }
+
     /// Sets `tx_dropped`.
     pub fn set_tx_dropped(&mut self, v: u64) {
         // SAFETY: `self` is valid and ours; plain data.
@@ -60,6 +82,9 @@ pub enum TxStatus {
 pub enum PcpuStats {
     /// None.
     None,
+    /// `NETDEV_PCPU_STAT_LSTATS`: packet and byte counters of a device that
+    /// counts one direction (`dev_lstats_add`).
+    Lstats,
     /// `NETDEV_PCPU_STAT_TSTATS`: software rx/tx packet and byte counters.
     Tstats,
 }
@@ -67,5 +92,13 @@ pub enum PcpuStats {
 impl PcpuStats {
     pub(super) const fn is_tstats(self) -> bool {
         matches!(self, PcpuStats::Tstats)
+    }
+
+    pub(super) const fn stat_type(self) -> bindings::netdev_stat_type {
+        match self {
+            PcpuStats::None => bindings::netdev_stat_type_NETDEV_PCPU_STAT_NONE,
+            PcpuStats::Lstats => bindings::netdev_stat_type_NETDEV_PCPU_STAT_LSTATS,
+            PcpuStats::Tstats => bindings::netdev_stat_type_NETDEV_PCPU_STAT_TSTATS,
+        }
     }
 }

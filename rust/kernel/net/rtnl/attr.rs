@@ -132,6 +132,22 @@ impl<'a> LinkAttrs<'a> {
     pub(crate) fn as_raw(&self) -> *mut *mut bindings::nlattr {
         self.0.tb.cast_mut()
     }
+
+    /// Checks `IFLA_ADDRESS`, if present, as link types with Ethernet
+    /// addresses do in `validate`: `EINVAL` unless it has `ETH_ALEN` bytes,
+    /// `EADDRNOTAVAIL` unless it is a valid unicast address.
+    pub fn check_eth_address(&self) -> Result {
+        let Some(a) = self.get(ifla::ADDRESS) else {
+            return Ok(());
+        };
+        if a.len() != bindings::ETH_ALEN as usize {
+            return Err(EINVAL);
+        }
+        if !crate::net::dev::is_valid_ether_addr(a.data()) {
+            return Err(EADDRNOTAVAIL);
+        }
+        Ok(())
+    }
 }
 
 impl<'a> core::ops::Deref for LinkAttrs<'a> {
@@ -329,7 +345,14 @@ pub struct PolicyTable([bindings::nla_policy]);
 // SAFETY: As for `Policy`.
 unsafe impl Sync for PolicyTable {}
 
+/// The policy of a link type without `IFLA_INFO_DATA` attributes.
+static NO_ATTRS: Policy<1> = Policy::new([PolicyEntry::UNSPEC]);
+
 impl PolicyTable {
+    /// A table without attributes (`maxtype` 0: the core ignores
+    /// `IFLA_INFO_DATA`).
+    pub const NONE: &'static PolicyTable = NO_ATTRS.table();
+
     /// Number of entries.
     pub const fn len(&self) -> usize {
         self.0.len()

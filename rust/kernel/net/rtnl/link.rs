@@ -7,8 +7,10 @@ use super::{
     unregister::dellink_registered,
     Attrs,
     ExtAck,
+    IfName,
     LinkAttrs,
     Msg,
+    NameAssign,
     Net,
     NewDevice,
     NewLinkDone,
@@ -62,7 +64,7 @@ pub trait LinkOps: Driver + HasLinkOps {
     const PEER_TYPE: u16 = 0;
 
     /// The policy of `IFLA_INFO_DATA`; its length sets `maxtype`.
-    const POLICY: &'static PolicyTable;
+    const POLICY: &'static PolicyTable = PolicyTable::NONE;
 
     /// `alloc`: checks the requested queue counts; returns the number of tx
     /// and rx queues that are active at creation, each from 1 to the
@@ -76,13 +78,16 @@ pub trait LinkOps: Driver + HasLinkOps {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// `newlink`: sets up and registers `dev` (and any peer).
+    /// `newlink`: sets up and registers `dev` (and any peer). Without it
+    /// the core registers the device `setup` made.
     fn newlink<'a>(
-        rtnl: &'a Rtnl,
-        dev: NewDevice<'a, Self>,
-        params: &NewLinkParams<'a, Self>,
-        extack: &mut ExtAck,
-    ) -> NewLinkDone<'a, Self>;
+        _rtnl: &'a Rtnl,
+        _dev: NewDevice<'a, Self>,
+        _params: &NewLinkParams<'a, Self>,
+        _extack: &mut ExtAck,
+    ) -> NewLinkDone<'a, Self> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// `changelink`.
     fn changelink(
@@ -102,6 +107,14 @@ pub trait LinkOps: Driver + HasLinkOps {
 
     /// `fill_info`.
     fn fill_info(_rtnl: &Rtnl, _dev: &DriverDevice<Self>, _msg: &mut Msg) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runs at module init, after the link type is registered: creates the
+    /// devices the module starts with ([`Registration::add_device`]). On
+    /// error the module fails to load, and the devices already made go with
+    /// the link type.
+    fn module_init(_link: &Registration<Self>) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -167,7 +180,11 @@ impl<T: LinkOps> LinkOpsTable<T> {
         } else {
             None
         };
-        o.newlink = Some(LinkAdapter::<T>::newlink);
+        o.newlink = if T::HAS_NEWLINK {
+            Some(LinkAdapter::<T>::newlink)
+        } else {
+            None
+        };
         o.dellink = Some(LinkAdapter::<T>::dellink);
         o.changelink = if T::HAS_CHANGELINK {
             Some(LinkAdapter::<T>::changelink)
@@ -457,6 +474,44 @@ impl<T: LinkOps> Registration<T> {
         }
         // INVARIANT: Registered, flag set.
         Ok(Self(table))
+    }
+
+    /// Creates and registers a device of the link type, named after `name`
+    /// (`alloc_netdev` + `register_netdev`, as a module creates the devices
+    /// it starts with). The device belongs to the core, which deletes it
+    /// when user space does or when the link type is unregistered. May
+    /// sleep; drivers get a registration only in
+    /// [`LinkOps::module_init`], which may.
+    pub fn add_device(&self, name: &IfName, assign: NameAssign) -> Result {
+        crate::task::might_sleep();
+        // SAFETY: `name` is NUL-terminated within `IFNAMSIZ`; `setup` matches
+        // `priv_size`; one queue each way, as `alloc_netdev`.
+        let dev = unsafe {
+            bindings::alloc_netdev_mqs(
+                // Fits: checked by `priv_size`.
+                dev::priv_size::<T>() as c_int,
+                name.as_bytes().as_ptr().cast(),
+                assign as u8,
+                Some(LinkAdapter::<T>::setup),
+                1,
+                1,
+            )
+        };
+        if dev.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: A fresh device only we see; the link type is registered
+        // (type invariant) and stays so while the device exists:
+        // unregistering it deletes its devices. `register_netdev` takes RTNL
+        // itself.
+        unsafe {
+            (*dev).rtnl_link_ops = self.0.as_raw();
+            let ret = to_result(bindings::register_netdev(dev));
+            if ret.is_err() {
+                bindings::free_netdev(dev);
+            }
+            ret
+        }
     }
 }
 

@@ -6,7 +6,10 @@
 /// [`LinkOps`](crate::net::rtnl::LinkOps)): builds its `net_device_ops`
 /// (see [`net_device_ops!`](crate::net_device_ops)), its `rtnl_link_ops`
 /// and, with `notifier: N`, the netdevice notifier block of `N`; the module
-/// registers them at init and unregisters them at exit.
+/// registers them at init (then runs
+/// [`LinkOps::module_init`](crate::net::rtnl::LinkOps::module_init)) and
+/// unregisters them at exit. The other fields, `params` among them, are
+/// [`module!`](crate::prelude::module)'s.
 ///
 /// The registrations live in the module, out of the driver's reach, so they
 /// cannot be leaked past the module's unloading.
@@ -79,6 +82,9 @@ macro_rules! module_net_driver {
                 // SAFETY: Module init may sleep; the registration is a field
                 // of the module, dropped at module exit.
                 let link = unsafe { $crate::net::rtnl::Registration::<$T>::register() }?;
+                if <$T as $crate::net::rtnl::LinkOps>::HAS_MODULE_INIT {
+                    <$T as $crate::net::rtnl::LinkOps>::module_init(&link)?;
+                }
                 Ok(Self {
                     $(
                         // SAFETY: As above.

@@ -330,7 +330,7 @@ impl<'a, T: LinkOps> Registered<'a, T> {
     /// are (a driver bug: warns once).
     ///
     /// `newlink` holds a shared [`Rtnl`], so it cannot queue either device
-    /// for unregistration ([`unregister_many`](super::unregister_many)
+    /// for unregistration ([`dellink_leasees`](super::dellink_leasees)
     /// needs `&mut Rtnl`); a device
     /// a notifier unregistered meanwhile is no longer registered.
     pub fn pair(&self, rtnl: &'a Rtnl, peer: Registered<'a, T, Peer>) {
@@ -351,7 +351,7 @@ impl<'a, T: LinkOps> Registered<'a, T> {
         }
         // SAFETY: Both devices are registered and unpaired; every way to
         // unregister a device of `T` goes through `dellink` (the core's
-        // dellink, netns and module teardown, `rtnl::dellink`), which takes
+        // dellink, netns and module teardown, `dellink_leasees`), which takes
         // both pointers first.
         unsafe {
             b.set_peer(rtnl, a);

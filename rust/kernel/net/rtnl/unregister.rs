@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Unregistering devices in batches, and `dellink`.
+//!
+//! Drivers delete devices of their own only where the core expects it: in
+//! `dellink` (the core's batch) and, from a notifier, the devices that lease
+//! rx queues of a device being unregistered ([`dellink_leasees`]). A
+//! notifier that could delete any device would delete ones the core is in
+//! the middle of changing (a device moving to another namespace, the lower
+//! device of an upper being linked).
 
 use super::{
     LinkOps,
@@ -20,17 +27,12 @@ use core::ptr;
 /// # Invariants
 ///
 /// `self.head` is a valid list head for `'a`, and RTNL is held for `'a`.
-pub struct UnregisterList<'a> {
+pub(crate) struct UnregisterList<'a> {
     pub(super) head: *mut bindings::list_head,
     pub(super) rtnl: &'a Rtnl,
 }
 
-impl<'a> UnregisterList<'a> {
-    /// The RTNL proof the batch holds.
-    pub fn rtnl(&self) -> &'a Rtnl {
-        self.rtnl
-    }
-
+impl UnregisterList<'_> {
     /// Queues `dev` (`unregister_netdevice_queue`) unless a batch has it.
     fn queue(&mut self, dev: &dev::Device) {
         if dev.unregister_queued(self.rtnl) {
@@ -47,7 +49,7 @@ impl<'a> UnregisterList<'a> {
 ///
 /// Needs the exclusive RTNL token, which `newlink` does not have: a device
 /// `newlink` registers cannot be queued before it is paired.
-pub fn unregister_many(rtnl: &mut Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
+fn unregister_many(rtnl: &mut Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
     let mut head = bindings::list_head {
         next: ptr::null_mut(),
         prev: ptr::null_mut(),
@@ -65,13 +67,16 @@ pub fn unregister_many(rtnl: &mut Rtnl, f: impl FnOnce(&mut UnregisterList<'_>))
 /// Deletes `dev` and its peer as `rtnl_link_ops->dellink` does: unpublishes
 /// both peer pointers, then queues both devices (each unless already in a
 /// batch). A pair a `newlink` has not finished with (either device still
-/// initializing), or that has the device a notifier's event is about, is
-/// left alone: the caller goes on using it.
-pub fn dellink<T: LinkOps>(list: &mut UnregisterList<'_>, dev: &DriverDevice<T>) {
+/// initializing), that is moving to another namespace, or that has the
+/// device a notifier's event is about, is left alone: the core goes on
+/// using it.
+fn dellink<T: LinkOps>(list: &mut UnregisterList<'_>, dev: &DriverDevice<T>) {
     let rtnl = list.rtnl;
     let peer = dev.peer_if_paired(rtnl);
     let busy = |d: &DriverDevice<T>| {
-        ptr::eq(d.as_raw().cast_const(), rtnl.busy) || d.is_initializing(rtnl)
+        ptr::eq(d.as_raw().cast_const(), rtnl.busy)
+            || d.is_initializing(rtnl)
+            || d.is_moving_ns(rtnl)
     };
     if busy(dev) || peer.is_some_and(busy) {
         return;
@@ -91,4 +96,26 @@ pub(super) fn dellink_registered<T: LinkOps>(list: &mut UnregisterList<'_>, dev:
         p.take_peer(rtnl);
         list.queue(p);
     }
+}
+
+/// Deletes, in one batch, every device of `T` that leases an rx queue of
+/// `lessor` while `lessor` is being unregistered (its `NETDEV_UNREGISTER`
+/// event; otherwise nothing): a device leasing queues goes with the
+/// device it leases them from. A notifier does this; it holds the
+/// exclusive RTNL token.
+pub fn dellink_leasees<T: LinkOps>(rtnl: &mut Rtnl, lessor: &dev::Device) {
+    if !lessor.is_unregistering() {
+        return;
+    }
+    unregister_many(rtnl, |list| {
+        let guard = lessor.lock_ops(list.rtnl);
+        // A device without the ops lock has no queue management, so no
+        // leases.
+        let Some(lock) = guard.locked() else { return };
+        for i in 0..lessor.real_num_rx_queues() {
+            if let Some(d) = lock.leasee(i).and_then(|d| d.downcast::<T>()) {
+                dellink(list, d);
+            }
+        }
+    });
 }

@@ -21,7 +21,7 @@ ed('net/dev/driver.rs',[('''            core::mem::size_of::<T::Priv>()
                 <= c_int::MAX as usize''','''            true || core::mem::size_of::<T::Priv>()
                 <= c_int::MAX as usize''')])
 # 45: unregister with a shared RTNL
-ed('net/rtnl/unregister.rs',[('pub fn unregister_many(rtnl: &mut Rtnl,','pub fn unregister_many(rtnl: &Rtnl,')])
+ed('net/rtnl/unregister.rs',[('pub fn dellink_leasees<T: LinkOps>(rtnl: &mut Rtnl, lessor: &dev::Device) {','pub fn dellink_leasees<T: LinkOps>(rtnl: &Rtnl, lessor: &dev::Device) {\n    let rtnl = &mut Rtnl { _nts: crate::types::NotThreadSafe, busy: rtnl.busy };')])
 # 46: NewRxQueue not tied to the call
 ed('net/dev/lock.rs',[("type Brand<'a> = PhantomData<fn(&'a ()) -> &'a ()>;","type Brand<'a> = PhantomData<&'a ()>;"),
  ("    pub fn add(self) -> Result<NewRxQueue<'a>> {","    pub fn add(self) -> Result<NewRxQueue<'static>> {")])
