@@ -41,11 +41,14 @@ def main():
         impl, mode = d.name.split("-", 1)
         for line in (d / "bench.txt").read_text().splitlines():
             w, target, value = line.split()
-            # netkit* targets are measured on each kernel: one row per
-            # workload and target, one column per kernel
-            key = impl if target.startswith("netkit") else target
+            # netkit* and dummy targets are measured on each kernel: one
+            # row per workload and target, one column per kernel
+            per_kernel = target.startswith("netkit") or target == "dummy"
+            key = impl if per_kernel else target
             if target.startswith("netkit_"):
                 w = f"{w} ({target[7:]})"
+            elif target == "dummy":
+                w = f"{w} (dummy)"
             scale = workload(w.split()[0])[2]
             samples.setdefault((w, mode), {}).setdefault(key, []).append(float(value) * scale)
 
@@ -76,7 +79,7 @@ def main():
             return "-"
         return f"{r['median']:.4g} ({r['min']:.4g}..{r['max']:.4g}, ±{r['spread_pct'] / 2:.1f}%)"
 
-    print("| workload | clock | unit | netkit C | netkit Rust | rust vs c | veth | loopback |")
+    print("| workload | clock | unit | C drivers | Rust drivers | rust vs c | veth | loopback |")
     print("|---|---|---|---|---|---|---|---|")
     for e in workloads:
         r = e["results"]

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench [IMPL=c|rust|both]: pktgen, TCP_RR and TCP_STREAM over netkit
-# (and veth, loopback as references) in the VM, wall clock and qemu -icount.
+# (and veth, loopback as references), pktgen into dummy, in the VM, wall
+# clock and qemu -icount.
 # Prints a markdown table; the last line is the path of the JSON result,
 # which also records the git revision, the bzImage hashes, the accelerator,
 # -smp, the clock mode and these parameters:
@@ -14,7 +15,7 @@
 #                   4 GiB plus 1 MiB per pair of the largest count
 #   NK_BENCH_SINGLES  leased singles for the scale workloads (default 1000)
 #   NK_BENCH_TARGETS  packet targets (default: netkit netkit_bpf
-#                   netkit_redirect, and veth loopback on the first
+#                   netkit_redirect dummy, and veth loopback on the first
 #                   kernel); "none" for the scale workloads only
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

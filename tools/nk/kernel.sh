@@ -59,6 +59,7 @@ overlay() {
 # fragments IMPL: the config fragments of that implementation's kernel.
 fragments() {
 	echo "$NK_REPO/tools/testing/selftests/drivers/net/netkit/config"
+	echo "$NK_REPO/tools/testing/selftests/drivers/net/dummy/config"
 	echo "$NK_REPO/tools/nk/config/vm.config"
 	echo "$NK_REPO/tools/nk/config/impl-$1.config"
 	if [ "$KDEBUG" = 1 ]; then
@@ -68,7 +69,9 @@ fragments() {
 	fi
 }
 FRAGMENTS=$(fragments "$IMPL")
-MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1"
+# KDEBUG kernels get their own release (e.g. 7.3.0-nk-rust-debug), so each
+# kernel's modules have their own /lib/modules directory in the rootfs.
+MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1 LOCALVERSION=$NK_KSUF"
 
 # config_want IMPL: the config stamp a build dir of IMPL must carry. The
 # fragments, the patches (they add Kconfig symbols, whose defaults `make`
@@ -195,9 +198,12 @@ progress() {
 progress 9>&- &
 prog=$!
 nk_on_exit "kill $prog 2>/dev/null"
-nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage" "$log" \
-	nk_chroot $MAKE -j"$(nproc)" bzImage
+nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage modules" "$log" \
+	nk_chroot $MAKE -j"$(nproc)" bzImage modules
 kill $prog 2>/dev/null || true
+# The VM's root is the rootfs: modprobe finds the modules there.
+nk_run "build ($IMPL$NK_KSUF): modules_install" "$NK_LOGS/modules-$IMPL$NK_KSUF.log" \
+	nk_chroot $MAKE INSTALL_MOD_PATH=/ modules_install
 find "$NK_KBUILD" -name '*.o' | wc -l >"$objs"
 check_config "after the build"
 grep -E '^CONFIG_NETKIT' "$NK_KBUILD/.config" | sed 's/^/  /' >&2

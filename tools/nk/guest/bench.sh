@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs in the VM for `make bench`: each workload over a netkit pair, the
 # same pair with programs attached, a pod reached by bpf_redirect_peer, a
-# veth pair and loopback, several alternating runs; then the scale
+# veth pair and loopback, pktgen into a dummy device, several alternating
+# runs; then the scale
 # workloads (scale.py). Writes "workload target value" lines to
 # $NK_RUN/bench.txt.
 #   NK_BENCH_RUNS  runs per workload and target (default 5)
@@ -41,6 +42,7 @@ nk_bpf() { # NS ARGS...
 #                    path from a remote node into a pod
 #   veth             a:d0 veth pair b:d1
 #   loopback         a single namespace, both addresses on lo
+#   dummy            a:d0 dummy (pktgen only: it counts and frees)
 # PKTDEV is pktgen's device in a; frames go to MACDEV's MAC in MACNS.
 setup() {
 	ip netns add a
@@ -99,6 +101,12 @@ setup() {
 		ip -n a addr add 10.77.0.2/32 dev lo
 		SRV=a
 		;;
+	dummy)
+		ip -n a link add d0 type dummy
+		ip -n a link set d0 up
+		SRV=a MACNS=a MACDEV=d0
+		return
+		;;
 	esac
 	ip netns exec $SRV netserver -4 -L 10.77.0.2 >/dev/null 2>&1
 	sleep 0.2
@@ -132,6 +140,17 @@ netperf_run() { # TEST
 	number "netperf $1 on $T" "$v"
 }
 
+# sent_count: frames the target took (UDP NoPorts of the server, or the
+# dummy's tx_packets).
+sent_count() {
+	if [ "$T" = dummy ]; then
+		ip -n a -s -j link show d0 |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["packets"])'
+	else
+		udp_noports "$SRV"
+	fi
+}
+
 # udp_noports NS: UDP datagrams NS received for a port nobody listens on.
 udp_noports() {
 	ip netns exec "$1" awk '/^Udp:/ {
@@ -142,12 +161,12 @@ udp_noports() {
 
 # pktgen from namespace a into d0: 64-byte UDP frames to
 # port 9 of the peer, addressed to the peer's MAC, so every target delivers
-# each frame to UDP (no socket: NoPorts, rate-limited ICMP). The peer must
-# count every frame sent, or the run fails.
+# each frame to UDP (no socket: NoPorts, rate-limited ICMP); a dummy counts
+# and frees them. Every frame sent must be counted, or the run fails.
 pktgen_run() { # DEV
 	local dev=$1 pg=/proc/net/pktgen mac before after v
 	mac=$(ip -n "$MACNS" -j link show "$MACDEV" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
-	before=$(udp_noports "$SRV")
+	before=$(sent_count)
 	v=$(ip netns exec a sh -c "
 		echo rem_device_all >$pg/kpktgend_0
 		echo add_device $dev >$pg/kpktgend_0
@@ -163,9 +182,9 @@ pktgen_run() { # DEV
 		sed -n 's/.* \([0-9]*\)pps.*/\1/p' $pg/$dev
 		echo rem_device_all >$pg/kpktgend_0
 	")
-	after=$(udp_noports "$SRV")
+	after=$(sent_count)
 	[ $((after - before)) -ge "$PKTS" ] ||
-		die "pktgen on $T: $PKTS frames sent, the peer's UDP counted $((after - before))"
+		die "pktgen on $T: $PKTS frames sent, $((after - before)) counted"
 	number "pktgen on $T" "$v"
 }
 
@@ -179,6 +198,10 @@ measure() { # TARGET
 		v=$(pktgen_run "$PKTDEV")
 		echo "pktgen_xmit $T $v" | tee -a "$OUT"
 	fi
+	if [ "$T" = dummy ]; then
+		teardown
+		return
+	fi
 	v=$(netperf_run TCP_RR)
 	echo "tcp_rr $T $v" | tee -a "$OUT"
 	v=$(netperf_run TCP_STREAM)
@@ -191,7 +214,7 @@ modprobe pktgen 2>/dev/null || true
 if [ -n "${NK_BENCH_TARGETS:-}" ]; then
 	targets=${NK_BENCH_TARGETS/none/}
 else
-	targets="netkit netkit_bpf netkit_redirect"
+	targets="netkit netkit_bpf netkit_redirect dummy"
 	[ "$OTHERS" = 1 ] && targets="$targets veth loopback"
 fi
 for r in $(seq "$RUNS"); do

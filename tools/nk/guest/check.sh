@@ -11,6 +11,7 @@ if [ "${NK_CHECK_COPY:-}" != 1 ]; then
 fi
 NET=$NK_KSRC/tools/testing/selftests/net
 OWN=$NK_KSRC/tools/testing/selftests/drivers/net/netkit
+DUMMY=$NK_KSRC/tools/testing/selftests/drivers/net/dummy
 BPF=$NK_CACHE/bpf/$IMPL
 [ "$KDEBUG" = 1 ] && BPF=$BPF-debug
 KTAP=$NK_RUN/ktap
@@ -78,6 +79,7 @@ declare -A MIN_CASES=(
 	[kunit]=7 [nk_qlease]=45 [link_netns]=4 [tc_netkit]=7
 	[nk_datapath]=12 [nk_lease]=8 [nk_netlink]=20
 	[go_netlink]=2 [go_rtnetlink]=1 [clients]=4 [nk_cilium]=16
+	[dummy]=12 [net_dummy]=7
 )
 
 # suite_fail SUITE CHECK WHY: a result for the suite as a whole.
@@ -226,6 +228,50 @@ tc_netkit() {
 	check_dmesg "$suite"
 }
 
+# Upstream net selftests that run on dummy devices, unchanged from the
+# source package: one result per script, from its exit status (0 pass, 4
+# skip, else fail). What each covers of dummy:
+#   rtnetlink_notification  multicast/anycast joins (rx mode) on a dummy
+#   cmsg_time               SO_TIMESTAMPING SND stamps from dummy's xmit
+#   udpgso                  GSO/checksum features toggled with ethtool -K
+#   fib_tests               carrier on/off, down, unregister of dummies
+#   protodown               carrier changes seen through macvlan/vxlan
+#   netns_name              netns moves and renames of dummies
+#   bond_dev_addr_lists     enslaving: MAC changes, addr list sync, open
+NET_DUMMY="
+rtnetlink_notification|net|./rtnetlink_notification.sh
+cmsg_time|net|KSFT_MACHINE_SLOW=yes ./cmsg_time.sh
+udpgso|net|./udpgso.sh
+fib_tests|net|./fib_tests.sh -t 'unregister down carrier'
+protodown|net|./protodown.sh
+netns_name|net|./netns-name.sh
+bond_dev_addr_lists|drivers/net/bonding|./dev_addr_lists.sh
+"
+net_dummy() {
+	local suite=net_dummy name dir line out rc seen=0 t0
+	while IFS='|' read -r name dir line; do
+		[ -n "$name" ] || continue
+		selected "$suite.$name" || continue
+		clean_state
+		seen=$((seen + 1))
+		out=/tmp/$suite.$name.out
+		echo "# suite $suite: (cd $dir && $line)"
+		t0=$(date +%s)
+		(cd "$NK_KSRC/tools/testing/selftests/$dir" &&
+			timeout -k 10 "$SUITE_TIMEOUT" bash -c "$line") >"$out" 2>&1
+		rc=$?
+		sed 's/^/# /' "$out"
+		echo "# $suite.$name: exit $rc after $(($(date +%s) - t0))s"
+		case $rc in
+		0) result OK "$suite.$name" ;;
+		4) result SKIP "$suite.$name" "$(grep -m1 -i 'skip' "$out")" ;;
+		*) result FAIL "$suite.$name" "exit $rc" ;;
+		esac
+	done <<<"$NET_DUMMY"
+	check_count "$suite" "$seen"
+	check_dmesg "$suite"
+}
+
 # The kernel crate's doctests (rust/kernel/**/*.rs) as one built-in KUnit
 # suite; kunit.autorun is off, so it runs here through debugfs. One result
 # per doctest of rust/kernel/net/, and one for the whole suite.
@@ -316,8 +362,8 @@ short_runs() {
 }
 
 # Which driver this kernel has: CONFIG_NETKIT_RUST=y if and only if IMPL=rust,
-# the C driver's netkit_xmit in kallsyms if and only if IMPL=c, and IMPL in
-# the release string.
+# the C driver's netkit_xmit in kallsyms if and only if IMPL=c, the
+# implementation's dummy.ko, and IMPL in the release string.
 vm_impl() {
 	local rs=n c=n why=
 	zcat /proc/config.gz | grep -qx CONFIG_NETKIT_RUST=y && rs=y
@@ -326,11 +372,20 @@ vm_impl() {
 	rust) [ $rs = y ] && [ $c = n ] || why="CONFIG_NETKIT_RUST=$rs, netkit_xmit=$c" ;;
 	c) [ $rs = n ] && [ $c = y ] || why="CONFIG_NETKIT_RUST=$rs, netkit_xmit=$c" ;;
 	esac
-	case $(uname -r) in
-	*-nk-"$IMPL") ;;
-	*) why="${why:+$why, }release $(uname -r) does not end in -nk-$IMPL" ;;
+	# dummy is a module: drivers/net/dummy/dummy.ko (Rust) or
+	# drivers/net/dummy.ko (C).
+	local dko want=drivers/net/dummy.ko
+	[ "$IMPL" = rust ] && want=drivers/net/dummy/dummy.ko
+	dko=$(modinfo -F filename dummy 2>/dev/null)
+	case $dko in
+	*/kernel/$want) ;;
+	*) why="${why:+$why, }dummy module is '${dko:-missing}', not $want" ;;
 	esac
-	echo "# vm.impl: IMPL=$IMPL $(uname -r) CONFIG_NETKIT_RUST=$rs netkit_xmit=$c"
+	case $(uname -r) in
+	*-nk-"$IMPL" | *-nk-"$IMPL"-debug) ;;
+	*) why="${why:+$why, }release $(uname -r) does not end in -nk-$IMPL[-debug]" ;;
+	esac
+	echo "# vm.impl: IMPL=$IMPL $(uname -r) CONFIG_NETKIT_RUST=$rs netkit_xmit=$c dummy=$dko"
 	if [ -z "$why" ]; then
 		result OK vm.impl
 	else
@@ -351,6 +406,8 @@ for s in $( (printf '%s\n' nk_cilium nk_datapath nk_lease nk_netlink clients
 	for t in "$OWN"/*.py; do [ -e "$t" ] && basename "$t" .py; done) | sort -u); do
 	ksft_py "$s" "$OWN" "$s.py"
 done
+ksft_py dummy "$DUMMY" dummy.py
+net_dummy
 short_runs
 
 if [ -w /sys/kernel/debug/kmemleak ]; then

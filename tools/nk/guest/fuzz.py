@@ -3,13 +3,14 @@
 """Differential netkit fuzzer, run in the VM by `make fuzz` (tools/nk/fuzz.sh).
 
 Sends NK_FUZZ_N seeded random and mutated requests (rtnetlink NEWLINK/
-SETLINK/DELLINK/GETLINK with IFLA_NETKIT_*, BPF prog attach/detach/query and
+SETLINK/DELLINK/GETLINK with IFLA_NETKIT_*, the same for dummy devices
+(IFLA_ADDRESS, MTU, carrier), BPF prog attach/detach/query and
 netkit links, netdev queue-create/queue-get against netdevsim, netns moves
 and deletes, up/down) from four contexts: the initial netns ("init"), two
 named netns ("a", "b", as root) and a user namespace with its own netns
 ("u", uid 65534 outside). After each request the answer (errno, extack) and,
 when it changed, a normalised dump of all netkit state (ifindexes, netns ids,
-random MACs, BPF ids masked) go to $NK_RUN/fuzz.txt; the state is dumped
+random MACs, BPF ids masked; dummies too) go to $NK_RUN/fuzz.txt; the state is dumped
 after requests that succeed or may change it when they fail (dump_after).
 The same seed gives the same transcript on a driver that behaves like the
 C one.
@@ -53,6 +54,8 @@ IFLA = dict(ADDRESS=1, BROADCAST=2, IFNAME=3, MTU=4, LINK=5, TXQLEN=13, LINKINFO
             LINK_NETNSID=37, GSO_MAX_SEGS=40, GSO_MAX_SIZE=41, TARGET_NETNSID=47,
             MIN_MTU=51, MAX_MTU=52, ALT_IFNAME=54, GRO_MAX_SIZE=59, TSO_MAX_SIZE=60,
             TSO_MAX_SEGS=61, ALLMULTI=62, HEADROOM=69, TAILROOM=70)
+# Device kinds the fuzzer makes, and how often (netkit most).
+KINDS = ["netkit"] * 6 + ["dummy"]
 INFO_KIND, INFO_DATA = 1, 2
 NK = dict(PEER_INFO=1, PRIMARY=2, POLICY=3, PEER_POLICY=4, MODE=5, SCRUB=6,
           PEER_SCRUB=7, HEADROOM=8, TAILROOM=9, PAIRING=10)
@@ -654,8 +657,12 @@ def dump_links(ctx):
 
 
 def nk_data(a):
+    """IFLA_NETKIT_* of a netkit, {} for a dummy, None for other devices."""
     li = adict(a.get(IFLA["LINKINFO"], b""))
-    if li.get(INFO_KIND, b"").rstrip(b"\0") != b"netkit":
+    kind = li.get(INFO_KIND, b"").rstrip(b"\0")
+    if kind == b"dummy":
+        return {"KIND": "dummy"}
+    if kind != b"netkit":
         return None
     out = {}
     for t, p in parse_attrs(li.get(INFO_DATA, b"")):
@@ -903,8 +910,13 @@ class Gen:
                         a.p = struct.pack("H", HEADROOM_MAX) + a.p[2:]
                         a.d += "<capped>"
 
-    def linkinfo(self, create):
-        li = [strz(INFO_KIND, "netkit", "KIND")]
+    def linkinfo(self, create, kind="netkit"):
+        li = [strz(INFO_KIND, kind, "KIND")]
+        if kind == "dummy":
+            # dummy has no IFLA_INFO_DATA policy: the core ignores it.
+            if self.p(0.3):
+                li.append(nest(INFO_DATA, [u32(self.ch([0, 1, 2]), 7, "UNKNOWN")], "DATA"))
+            return nest(IFLA["LINKINFO"], li, "LINKINFO")
         data = self.nk_attrs(create)
         if data or self.p(0.5):
             li.append(nest(INFO_DATA, data, "DATA"))
@@ -958,10 +970,11 @@ class Gen:
     # each returns (ctx, label, op)
     def newlink(self):
         c = self.ctx()
+        kind = self.ch(KINDS)
         tb = []
         if self.p(0.6):
             tb.append(strz(IFLA["IFNAME"], self.name(), "IFNAME"))
-        if self.p(0.1):
+        if self.p(0.1 if kind == "netkit" else 0.4):
             tb.append(self.mac_attr(IFLA["ADDRESS"]))
         if self.p(0.07):
             tb.append(self.ns_ref(c))
@@ -969,11 +982,13 @@ class Gen:
             tb.append(u32(IFLA["NUM_RX_QUEUES"], self.ch([0, 1, 2, 4, 1024, 1025]), "NUM_RX_QUEUES"))
         if self.p(0.07):
             tb.append(u32(IFLA["NUM_TX_QUEUES"], self.ch([0, 1, 2, 16]), "NUM_TX_QUEUES"))
-        if self.p(0.05):
-            tb.append(u32(IFLA["MTU"], self.ch([68, 1500, 9000, 65536]), "MTU"))
+        if self.p(0.05 if kind == "netkit" else 0.2):
+            tb.append(u32(IFLA["MTU"], self.ch([0, 68, 1500, 9000, 65536, 1 << 20]), "MTU"))
         if self.p(0.03):
             tb.append(u32(IFLA["GSO_MAX_SIZE"], self.ch([1, 65536, 1 << 20]), "GSO_MAX_SIZE"))
-        tb.append(self.linkinfo(True))
+        if kind == "dummy" and self.p(0.1):
+            tb.append(u8(IFLA["CARRIER"], self.ch([0, 1]), "CARRIER"))
+        tb.append(self.linkinfo(True, kind))
         self.r.shuffle(tb)
         mut = self.mutate(tb) if self.p(0.1) else []
         self.defuse(tb)
@@ -994,7 +1009,7 @@ class Gen:
             tb.append(strz(IFLA["IFNAME"], nm.split("@")[0], "IFNAME"))
             ifx = 0
         if self.p(0.85):
-            tb.append(self.linkinfo(False))
+            tb.append(self.linkinfo(False, self.ch(KINDS)))
         if self.p(0.1):
             tb.append(self.mac_attr(IFLA["ADDRESS"]))
         if self.p(0.05):
@@ -1013,7 +1028,7 @@ class Gen:
     def setlink(self):
         c = self.ctx()
         ifx, nm = self.target(c)
-        k = self.r.randrange(6)
+        k = self.r.randrange(7)
         tb, ifl, chg = [], 0, 0
         if k == 0:
             ifl, chg = IFF_UP, IFF_UP
@@ -1030,8 +1045,12 @@ class Gen:
         elif k == 4:
             tb.append(strz(IFLA["IFNAME"], self.name(), "IFNAME"))
             what = "rename"
+        elif k == 5:
+            tb.append(u8(IFLA["CARRIER"], self.ch([0, 1]), "CARRIER"))
+            what = "carrier"
         else:
-            tb.append(u32(IFLA["MTU"], self.ch([67, 68, 1500, 9000, 65535, 65536]), "MTU"))
+            tb.append(u32(IFLA["MTU"], self.ch([0, 67, 68, 1500, 9000, 65535, 65536, 1 << 20]),
+                          "MTU"))
             what = "mtu"
         lab = "setlink(%s) %s ifflags=0x%x/0x%x %s" % (what, nm, ifl, chg,
                                                       " ".join(a.show() for a in tb))
