@@ -330,9 +330,9 @@ fn xmit<'a>(mut skb: SkBuff<'a>, dev: &'a NkDev, ctx: &'a BpfNetContext) -> TxSt
                     peer.sw_netstats_rx_add(ctx, len);
                     TxStatus::Success
                 }
-                RxResult::Dropped => {
+                RxResult::Dropped(freed) => {
                     dev.core_stats_tx_dropped_inc();
-                    TxStatus::Drop
+                    TxStatus::Drop(freed)
                 }
             }
         }
@@ -347,9 +347,9 @@ fn xmit<'a>(mut skb: SkBuff<'a>, dev: &'a NkDev, ctx: &'a BpfNetContext) -> TxSt
 
 #[inline(always)]
 fn drop_skb(dev: &NkDev, skb: SkBuff<'_>, ctx: &TxContext) -> TxStatus {
-    skb.drop_reason(ctx, DropReason::NotSpecified);
+    let freed = skb.drop_reason(ctx, DropReason::NotSpecified);
     dev.core_stats_tx_dropped_inc();
-    TxStatus::Drop
+    TxStatus::Drop(freed)
 }
 
 /// Sets up one end of a new pair (or a single device) before registration.

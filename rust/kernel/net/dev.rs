@@ -45,8 +45,7 @@
 //!         ctx: &'a TxContext,
 //!     ) -> TxStatus {
 //!         dev.core_stats_tx_dropped_inc();
-//!         skb.drop_reason(ctx, DropReason::NotSpecified);
-//!         TxStatus::Drop
+//!         TxStatus::Drop(skb.drop_reason(ctx, DropReason::NotSpecified))
 //!     }
 //! }
 //!

@@ -136,7 +136,28 @@ pub enum RxResult {
     /// `NET_RX_SUCCESS`.
     Success,
     /// The stack dropped it (and freed it).
-    Dropped,
+    Dropped(Freed),
+}
+
+/// Proof that the skb of a transmit call was freed, by the driver
+/// ([`SkBuff::drop_reason`]) or by the stack it was handed to
+/// ([`RxResult::Dropped`]): what
+/// [`TxStatus::Drop`](crate::net::dev::TxStatus::Drop) needs.
+///
+/// It cannot be kept for another call: it is neither `Send` nor `Sync`, so
+/// no static, private data or other thread can hold it, and a call has one
+/// skb to free.
+///
+/// # Invariants
+///
+/// Made only when the skb of the current transmit call was freed.
+pub struct Freed(NotThreadSafe);
+
+impl Freed {
+    fn new() -> Self {
+        // INVARIANT: Called where the call's skb was freed.
+        Freed(NotThreadSafe)
+    }
 }
 
 impl<'a> SkBuff<'a> {
@@ -189,10 +210,11 @@ impl<'a> SkBuff<'a> {
 
     /// Frees the skb, recording `reason` (`kfree_skb_reason`).
     #[inline(always)]
-    pub fn drop_reason(self, _ctx: &TxContext, reason: DropReason) {
+    pub fn drop_reason(self, _ctx: &TxContext, reason: DropReason) -> Freed {
         // SAFETY: The skb is valid and owned; ownership ends here. BH is
         // disabled (`_ctx`), a context `kfree_skb_reason` allows.
-        unsafe { bindings::kfree_skb_reason(self.into_raw(), reason as bindings::skb_drop_reason) }
+        unsafe { bindings::kfree_skb_reason(self.into_raw(), reason as bindings::skb_drop_reason) };
+        Freed::new()
     }
 
     /// Ensures `len` bytes are in the linear part (`pskb_may_pull`).
@@ -326,7 +348,7 @@ impl<'a> SkBuff<'a> {
         if unsafe { bindings::__netif_rx(self.into_raw()) } == bindings::NET_RX_SUCCESS as i32 {
             RxResult::Success
         } else {
-            RxResult::Dropped
+            RxResult::Dropped(Freed::new())
         }
     }
 

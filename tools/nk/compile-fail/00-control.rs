@@ -27,7 +27,7 @@ pub fn rx(skb: SkBuff<'_>, ctx: &TxContext) -> u32 {
     let len = skb.len();
     match skb.netif_rx(ctx) {
         RxResult::Success => len,
-        RxResult::Dropped => 0,
+        RxResult::Dropped(_) => 0,
     }
 }
 

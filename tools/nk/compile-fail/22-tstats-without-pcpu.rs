@@ -33,7 +33,7 @@ impl Driver for D {
         ctx: &'a TxContext,
     ) -> TxStatus {
         dev.sw_netstats_tx_add(ctx, 1, skb.len());
-        TxStatus::Drop
+        TxStatus::Success
     }
 }
 

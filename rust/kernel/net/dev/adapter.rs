@@ -290,7 +290,7 @@ impl<T: Driver> Adapter<T> {
         // disabled at setup), on one of `T`'s devices.
         let (skb, dev, ctx) =
             unsafe { (SkBuff::from_raw(skb), Self::dev(dev), TxContext::assume()) };
-        T::start_xmit(skb, dev, ctx) as bindings::netdev_tx_t
+        T::start_xmit(skb, dev, ctx).to_raw()
     }
 
     /// # Safety
@@ -311,7 +311,7 @@ impl<T: Driver> Adapter<T> {
                 TxContext::assume(),
             )
         };
-        T::start_xmit_shared(skb, dev, ctx) as bindings::netdev_tx_t
+        T::start_xmit_shared(skb, dev, ctx).to_raw()
     }
 
     /// # Safety

@@ -8,6 +8,7 @@ use super::{
 };
 use crate::{
     bindings,
+    net::skbuff::Freed,
     types::Opaque, //
 };
 
@@ -68,12 +69,25 @@ impl Stats64 {
 }
 
 /// The result of `ndo_start_xmit` for a driver that always consumes the skb.
-#[repr(i32)]
+///
+/// "Dropped" needs the proof that the call's skb was freed: the caller may
+/// send an skb it was told was dropped again (pktgen does), so it must not
+/// live on in the stack.
 pub enum TxStatus {
     /// `NET_XMIT_SUCCESS`.
-    Success = bindings::NET_XMIT_SUCCESS as i32,
+    Success,
     /// `NET_XMIT_DROP`.
-    Drop = bindings::NET_XMIT_DROP as i32,
+    Drop(Freed),
+}
+
+impl TxStatus {
+    #[inline(always)]
+    pub(super) fn to_raw(&self) -> bindings::netdev_tx_t {
+        match self {
+            TxStatus::Success => bindings::NET_XMIT_SUCCESS as bindings::netdev_tx_t,
+            TxStatus::Drop(_) => bindings::NET_XMIT_DROP as bindings::netdev_tx_t,
+        }
+    }
 }
 
 /// Which per-cpu statistics the core allocates for a driver's devices

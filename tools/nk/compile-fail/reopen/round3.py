@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Reopens the holes the cases 64-67 cover (what the second driver, dummy,
+# Reopens the holes the cases 64-69 cover (what the second driver, dummy,
 # added, and a notifier deleting any device; 16 too), in a copy of
 # rust/kernel: with tools/nk/cf-reopen.sh each of them
 # must then compile.
@@ -31,3 +31,6 @@ ed('net/rtnl/unregister.rs',[('fn unregister_many(rtnl: &mut Rtnl,','pub fn unre
  ('pub(crate) struct UnregisterList','pub struct UnregisterList'),
  ('    fn queue(&mut self, dev: &dev::Device) {','    pub fn queue(&mut self, dev: &dev::Device) {')])
 ed('net/rtnl.rs',[('pub(crate) use unregister::UnregisterList;','pub use unregister::{dellink, unregister_many, UnregisterList};')])
+# 68: a proof anyone can make; 69: a proof kept across calls
+ed('net/skbuff.rs',[('pub struct Freed(NotThreadSafe);','pub struct Freed(pub ());'),
+ ('        Freed(NotThreadSafe)','        Freed(())')])
