@@ -42,7 +42,7 @@ __rust_helper void rust_helper_dev_sw_netstats_tx_add(struct net_device *dev,
 }
 
 __rust_helper void rust_helper_dev_lstats_add(struct net_device *dev,
-					       unsigned int len)
+					      unsigned int len)
 {
 	dev_lstats_add(dev, len);
 }
