@@ -91,9 +91,9 @@ mod field;
 mod lock;
 mod pair;
 mod rcu;
+mod setup;
 mod stats;
 
-pub(crate) use adapter::setup;
 pub use adapter::{get_peer_dev_raw, Ops};
 pub(crate) use driver::priv_size;
 pub use driver::{Driver, HasOps, LockClasses, Statics};
@@ -103,6 +103,7 @@ pub use lock::{InstanceGuard, Locked, NewRxQueue, OpsGuard, RxQueues};
 pub use pair::PeerSlot;
 pub(crate) use rcu::Sealed;
 pub use rcu::{RcuHeld, RcuRead};
+pub(crate) use setup::setup;
 pub use stats::{PcpuStats, Stats64, TxStatus};
 
 impl_flags!(
@@ -335,25 +336,27 @@ impl Device {
     /// Returns `dev->needed_headroom` (`READ_ONCE`).
     #[inline]
     pub fn needed_headroom(&self) -> u16 {
-        // SAFETY: The device is valid; the core writes the hint with one
-        // store, and `i16` has the size and alignment of the `u16`.
-        unsafe {
-            atomic_load(
-                (&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(),
-                Relaxed,
-            ) as u16
-        }
+        self.room_hint(false)
     }
 
     /// Returns `dev->needed_tailroom` (`READ_ONCE`).
     #[inline]
     pub fn needed_tailroom(&self) -> u16 {
-        // SAFETY: As for `needed_headroom`.
+        self.room_hint(true)
+    }
+
+    #[inline(always)]
+    fn room_hint(&self, tail: bool) -> u16 {
+        let d = self.as_raw();
+        // SAFETY: The device is valid; the core writes the hints with one
+        // store, and `i16` has the size and alignment of the `u16`.
         unsafe {
-            atomic_load(
-                (&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(),
-                Relaxed,
-            ) as u16
+            let p = if tail {
+                &raw mut (*d).needed_tailroom
+            } else {
+                &raw mut (*d).needed_headroom
+            };
+            atomic_load(p.cast::<i16>(), Relaxed) as u16
         }
     }
 

@@ -19,6 +19,7 @@ mod extack;
 mod link;
 mod module;
 mod newlink;
+mod registration;
 mod unregister;
 
 pub use attr::{
@@ -26,8 +27,9 @@ pub use attr::{
     PolicyEntry, PolicyTable,
 };
 pub use extack::ExtAck;
-pub use link::{HasLinkOps, LinkOps, LinkOpsTable, Registration};
+pub use link::{HasLinkOps, LinkOps, LinkOpsTable};
 pub use newlink::{NameAssign, NewDevice, NewLinkDone, NewLinkParams, Peer, Primary, Registered};
+pub use registration::Registration;
 pub use unregister::dellink_leasees;
 pub(crate) use unregister::UnregisterList;
 

@@ -32,8 +32,7 @@ use crate::{
 };
 use core::{
     marker::PhantomData,
-    mem::ManuallyDrop,
-    ptr::NonNull, //
+    mem::ManuallyDrop, //
 };
 
 /// Why an skb is dropped (`enum skb_drop_reason`).
@@ -119,12 +118,13 @@ impl RcuRead for BpfNetContext {}
 ///
 /// # Invariants
 ///
-/// `self.skb` points to a valid skb that this object owns and no one else
-/// uses: the device does not share skbs between transmits (the adapter
-/// clears `IFF_TX_SKB_SHARING`). Its `dev`, if set through
-/// [`SkBuff::set_dev`], outlives `'a`.
+/// `self.skb` points to a valid skb of which this object owns a reference,
+/// and that no one else uses until the transmit returns: the device does
+/// not take shared skbs (the adapter clears `IFF_TX_SKB_SHARING`), and a
+/// caller that keeps a reference (pktgen) only uses the skb again after the
+/// call. Its `dev`, if set through [`SkBuff::set_dev`], outlives `'a`.
 pub struct SkBuff<'a> {
-    skb: NonNull<bindings::sk_buff>,
+    skb: *mut bindings::sk_buff,
     _p: PhantomData<(&'a Device, NotThreadSafe)>,
 }
 
@@ -171,15 +171,14 @@ impl<'a> SkBuff<'a> {
     pub(crate) unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
         // INVARIANT: Valid, not shared and handed over, per the caller; no `dev` set yet.
         Self {
-            // SAFETY: The caller guarantees `skb` is non-null.
-            skb: unsafe { NonNull::new_unchecked(skb) },
+            skb,
             _p: PhantomData,
         }
     }
 
     #[inline(always)]
     fn raw(&self) -> *mut bindings::sk_buff {
-        self.skb.as_ptr()
+        self.skb
     }
 
     /// Gives up ownership without freeing.
@@ -374,7 +373,7 @@ impl<'a> SkBuff<'a> {
 /// `self.skb` points to a valid skb of which this object owns one
 /// reference.
 pub struct SharedSkBuff<'a> {
-    skb: NonNull<bindings::sk_buff>,
+    skb: *mut bindings::sk_buff,
     _p: PhantomData<(&'a (), NotThreadSafe)>,
 }
 
@@ -389,8 +388,7 @@ impl SharedSkBuff<'_> {
     pub(crate) unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
         // INVARIANT: Valid, one reference handed over, per the caller.
         Self {
-            // SAFETY: The caller guarantees `skb` is non-null.
-            skb: unsafe { NonNull::new_unchecked(skb) },
+            skb,
             _p: PhantomData,
         }
     }
@@ -399,7 +397,7 @@ impl SharedSkBuff<'_> {
     #[inline(always)]
     pub fn len(&self) -> u32 {
         // SAFETY: The skb is valid; no one changes a shared skb's length.
-        unsafe { (*self.skb.as_ptr()).len }
+        unsafe { (*self.skb).len }
     }
 
     /// Whether `skb->len` is 0.
@@ -414,14 +412,14 @@ impl SharedSkBuff<'_> {
     pub fn tx_timestamp(&self, _ctx: &TxContext) {
         // SAFETY: The skb is valid; BH is disabled (`_ctx`), as the
         // transmit path that calls the function has it.
-        unsafe { bindings::skb_tx_timestamp(self.skb.as_ptr()) }
+        unsafe { bindings::skb_tx_timestamp(self.skb) }
     }
 
     /// Releases the reference as a packet sent (`dev_kfree_skb`, i.e.
     /// `consume_skb`).
     #[inline(always)]
     pub fn consume(self, _ctx: &TxContext) {
-        let skb = ManuallyDrop::new(self).skb.as_ptr();
+        let skb = ManuallyDrop::new(self).skb;
         // SAFETY: The reference is ours and ends here; BH is disabled
         // (`_ctx`), a context `consume_skb` allows.
         unsafe { bindings::consume_skb(skb) }
@@ -434,7 +432,7 @@ impl Drop for SharedSkBuff<'_> {
         // SAFETY: The reference is ours and ends here.
         unsafe {
             bindings::dev_kfree_skb_any_reason(
-                self.skb.as_ptr(),
+                self.skb,
                 bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
             )
         }

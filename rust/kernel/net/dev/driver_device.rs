@@ -77,14 +77,24 @@ impl<T: Driver> DriverDevice<T> {
 
     /// Signals carrier on (`netif_carrier_on`).
     pub fn carrier_on(&self) {
-        // SAFETY: The device is valid; the function takes its own locks.
-        unsafe { bindings::netif_carrier_on(self.as_raw()) }
+        self.set_carrier(true);
     }
 
     /// Signals carrier off (`netif_carrier_off`).
     pub fn carrier_off(&self) {
-        // SAFETY: The device is valid; the function takes its own locks.
-        unsafe { bindings::netif_carrier_off(self.as_raw()) }
+        self.set_carrier(false);
+    }
+
+    #[inline]
+    fn set_carrier(&self, on: bool) {
+        // SAFETY: The device is valid; the functions take their own locks.
+        unsafe {
+            if on {
+                bindings::netif_carrier_on(self.as_raw())
+            } else {
+                bindings::netif_carrier_off(self.as_raw())
+            }
+        }
     }
 
     /// Sets the MAC address from a `struct sockaddr` (`eth_mac_addr`), as
@@ -99,28 +109,28 @@ impl<T: Driver> DriverDevice<T> {
     /// Sets `dev->needed_headroom`.
     #[inline]
     pub fn set_needed_headroom(&self, headroom: u16) {
-        // SAFETY: The device is valid; the core reads this hint once,
-        // without locks, so it is written with one store (`WRITE_ONCE`);
-        // `i16` has the size and alignment of the `u16`.
-        unsafe {
-            atomic_store(
-                (&raw mut (*self.as_raw()).needed_headroom).cast::<i16>(),
-                headroom as i16,
-                Relaxed,
-            )
-        }
+        self.set_room_hint(false, headroom);
     }
 
     /// Sets `dev->needed_tailroom`.
     #[inline]
     pub fn set_needed_tailroom(&self, tailroom: u16) {
-        // SAFETY: As for `set_needed_headroom`.
+        self.set_room_hint(true, tailroom);
+    }
+
+    #[inline(always)]
+    fn set_room_hint(&self, tail: bool, v: u16) {
+        let d = self.as_raw();
+        // SAFETY: The device is valid; the core reads these hints once,
+        // without locks, so they are written with one store (`WRITE_ONCE`);
+        // `i16` has the size and alignment of the `u16`.
         unsafe {
-            atomic_store(
-                (&raw mut (*self.as_raw()).needed_tailroom).cast::<i16>(),
-                tailroom as i16,
-                Relaxed,
-            )
+            let p = if tail {
+                &raw mut (*d).needed_tailroom
+            } else {
+                &raw mut (*d).needed_headroom
+            };
+            atomic_store(p.cast::<i16>(), v as i16, Relaxed)
         }
     }
 

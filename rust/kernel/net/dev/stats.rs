@@ -55,16 +55,20 @@ impl Stats64 {
         }
     }
 
+    fn raw(&mut self) -> &mut bindings::rtnl_link_stats64 {
+        // SAFETY: `self` is valid and ours for the call (`ndo_get_stats64`
+        // hands it over); plain data.
+        unsafe { &mut *self.0.get() }
+    }
+
     /// Sets `tx_dropped`.
     pub fn set_tx_dropped(&mut self, v: u64) {
-        // SAFETY: `self` is valid and ours; plain data.
-        unsafe { (*self.0.get()).tx_dropped = v }
+        self.raw().tx_dropped = v;
     }
 
     /// Sets `rx_dropped`.
     pub fn set_rx_dropped(&mut self, v: u64) {
-        // SAFETY: `self` is valid and ours; plain data.
-        unsafe { (*self.0.get()).rx_dropped = v }
+        self.raw().rx_dropped = v;
     }
 }
 

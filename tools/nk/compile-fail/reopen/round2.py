@@ -48,7 +48,7 @@ ed('net/dev/rcu.rs',[('impl RcuRead for RcuHeld {}','impl RcuRead for RcuHeld {}
 # 52: RTNL lock safe
 ed('net/rtnl.rs',[('    pub unsafe fn lock() -> RtnlGuard {','    pub fn lock() -> RtnlGuard {')])
 # 54, 57: registrations safe
-ed('net/rtnl/link.rs',[('    pub unsafe fn register() -> Result<Self> {','    pub fn register() -> Result<Self> {')])
+ed('net/rtnl/registration.rs',[('    pub unsafe fn register() -> Result<Self> {','    pub fn register() -> Result<Self> {')])
 ed('net/notifier.rs',[('    pub unsafe fn register() -> Result<Self> {','    pub fn register() -> Result<Self> {')])
 # 55: change_flags on any device
 ed('net/dev.rs',[('''    /// Whether the device is administratively up (`IFF_UP`).''','''    /// Reopened.
