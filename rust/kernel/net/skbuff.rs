@@ -32,7 +32,8 @@ use crate::{
 };
 use core::{
     marker::PhantomData,
-    mem::ManuallyDrop, //
+    mem::ManuallyDrop,
+    ptr::NonNull, //
 };
 
 /// Why an skb is dropped (`enum skb_drop_reason`).
@@ -124,7 +125,9 @@ impl RcuRead for BpfNetContext {}
 /// caller that keeps a reference (pktgen) only uses the skb again after the
 /// call. Its `dev`, if set through [`SkBuff::set_dev`], outlives `'a`.
 pub struct SkBuff<'a> {
-    skb: *mut bindings::sk_buff,
+    // Non-null, so that inlined C helpers drop their NULL checks
+    // (`skb_zcopy()`).
+    skb: NonNull<bindings::sk_buff>,
     _p: PhantomData<(&'a Device, NotThreadSafe)>,
 }
 
@@ -171,14 +174,15 @@ impl<'a> SkBuff<'a> {
     pub(crate) unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
         // INVARIANT: Valid, not shared and handed over, per the caller; no `dev` set yet.
         Self {
-            skb,
+            // SAFETY: The caller guarantees `skb` is non-null.
+            skb: unsafe { NonNull::new_unchecked(skb) },
             _p: PhantomData,
         }
     }
 
     #[inline(always)]
     fn raw(&self) -> *mut bindings::sk_buff {
-        self.skb
+        self.skb.as_ptr()
     }
 
     /// Gives up ownership without freeing.
