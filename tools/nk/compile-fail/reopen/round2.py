@@ -1,15 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Reopens the holes the cases 42-63 cover (all but 53), in a copy of
 # rust/kernel: with tools/nk/cf-reopen.sh each of them must then compile.
-import sys,re
-d=sys.argv[1]
-def ed(p, pairs):
-    p=d+'/'+p
-    s=open(p).read()
-    for a,b in pairs:
-        assert a in s,(p,a[:70])
-        s=s.replace(a,b,1)
-    open(p,'w').write(s)
+from edit import ed
 # 42: no field type check in priv_field!
 ed('net/dev/field.rs',[('|p: &<$T as $crate::net::dev::Driver>::Priv| &raw const p.$field,','|_: &<$T as $crate::net::dev::Driver>::Priv| ::core::ptr::null(),'),
 # 43: no alignment check

@@ -3,15 +3,7 @@
 # added, and a notifier deleting any device; 16 too), in a copy of
 # rust/kernel: with tools/nk/cf-reopen.sh each of them
 # must then compile.
-import sys
-d=sys.argv[1]
-def ed(p, pairs):
-    p=d+'/'+p
-    s=open(p).read()
-    for a,b in pairs:
-        assert a in s,(p,a[:70])
-        s=s.replace(a,b,1)
-    open(p,'w').write(s)
+from edit import ed
 # 64: a shared skb handed on like an owned one
 ed('net/skbuff.rs',[('''    /// Releases the reference as a packet sent''','''    /// Reopened.
     pub fn reset_mac_header(&mut self) {}
