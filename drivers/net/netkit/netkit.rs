@@ -60,6 +60,11 @@ const A_HEADROOM: u32 = uapi::IFLA_NETKIT_HEADROOM;
 const A_TAILROOM: u32 = uapi::IFLA_NETKIT_TAILROOM;
 const A_PAIRING: u32 = uapi::IFLA_NETKIT_PAIRING;
 const A_MAX: u32 = uapi::__IFLA_NETKIT_MAX - 1;
+// The headroom counts into the u16 header offsets of each skb the stack
+// builds for the device (`LL_RESERVED_SPACE()`) and into the u16
+// `needed_headroom` of devices stacked on it: half of that space leaves the
+// other half for alignment, headers and stacked devices.
+const HEADROOM_MAX: i16 = i16::MAX;
 // enum bpf_attach_type
 const ATTACH_PRIMARY: AttachType = AttachType::new(uapi::bpf_attach_type_BPF_NETKIT_PRIMARY);
 const ATTACH_PEER: AttachType = AttachType::new(uapi::bpf_attach_type_BPF_NETKIT_PEER);
@@ -101,7 +106,7 @@ static NETKIT_POLICY: Policy<{ A_MAX as usize + 1 }> = Policy::new([
     P::max(NlaType::U32, L3 as i16),              // MODE
     P::max(NlaType::U32, SCRUB_DEFAULT as i16),   // SCRUB
     P::max(NlaType::U32, SCRUB_DEFAULT as i16),   // PEER_SCRUB
-    P::of_type(NlaType::U16),                     // HEADROOM
+    P::max(NlaType::U16, HEADROOM_MAX),           // HEADROOM
     P::of_type(NlaType::U16),                     // TAILROOM
     P::max(NlaType::U32, SINGLE as i16),          // PAIRING
 ]);

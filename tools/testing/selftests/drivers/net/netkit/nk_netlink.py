@@ -7,6 +7,7 @@ carrier, drvinfo, netns moves and deletion."""
 
 import errno
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
@@ -303,6 +304,53 @@ def test_delete_netns() -> None:
     ksft_ne(cmd(f"ip link show {a}", fail=False).ret, 0)
 
 
+# Largest IFLA_NETKIT_HEADROOM: S16_MAX keeps LL_RESERVED_SPACE() and the
+# headers after it within the u16 skb header offsets.
+HEADROOM_MAX = 32767
+
+
+def headroom_child(headroom):
+    """In a user and net namespace of its own: an L2 pair with `headroom`,
+    both ends up for the IPv6 ND packets of DAD; prints the newlink errno."""
+    try:
+        RtnlFamily().newlink({"ifname": "nkh0", "linkinfo": {"kind": "netkit", "data": {
+            "mode": "l2", "headroom": headroom}}}, flags=CREATE)
+    except NlError as e:
+        print(f"errno {-e.nl_msg.error} {extack(e.nl_msg)}")
+        return
+    for dev in ip("link show type netkit", json=True):
+        ip(f"link set {dev['ifname']} up")
+    time.sleep(3)
+    print("errno 0")
+
+
+def test_headroom_bound() -> None:
+    """The reproducer of a crash both drivers had: IFLA_NETKIT_HEADROOM above
+    HEADROOM_MAX (65535 crashed on the first ND packet, also from an
+    unprivileged user namespace) fails with ERANGE and the policy's extack;
+    HEADROOM_MAX with the largest tailroom carries IPv6 both ways."""
+    child = (f"setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn "
+             f"python3 {Path(__file__).resolve()} --headroom-child")
+    ksft_eq(cmd(f"{child} 65535").stdout.strip(), "errno 34 integer out of range")
+    for headroom in (HEADROOM_MAX + 1, 65506):
+        msg = newlink_err("headroom", {"mode": "l2", "headroom": headroom})
+        ksft_eq(msg.error, -errno.ERANGE, comment=headroom)
+        ksft_eq(extack(msg), "integer out of range", comment=headroom)
+    with NetNS() as ns:
+        RtnlFamily().newlink({"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {
+            "mode": "l2", "headroom": HEADROOM_MAX, "tailroom": 65535}}}, flags=CREATE)
+        defer(cmd, "ip link del nka", fail=False)
+        b = link("nka")["link"]
+        ksft_eq(nk_info(b)["headroom"], HEADROOM_MAX)
+        ip(f"link set {b} netns {ns.name}")
+        ip("addr add fd00:5::1/64 dev nka")
+        ip(f"addr add fd00:5::2/64 dev {b}", ns=ns)
+        ip("link set nka up")
+        ip(f"link set {b} up", ns=ns)
+        cmd("ping -6 -c 2 -W 5 -s 3000 fd00:5::2")
+        cmd("ping -6 -c 2 -W 5 fd00:5::1", ns=ns)
+
+
 def test_peer_ifindex() -> None:
     ip("link add nki index 4000 type netkit peer name nkj index 4001")
     defer(cmd, "ip link del nki", fail=False)
@@ -311,13 +359,17 @@ def test_peer_ifindex() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--headroom-child"]:
+        headroom_child(int(sys.argv[2]))
+        return
     ksft_run([test_defaults, test_enum_name, test_attrs_roundtrip,
               test_single_mode, test_single_rejects, test_bad_policy,
               test_policy_max, test_primary_readonly, test_address_rules,
               test_changelink_fixed, test_changelink_policy,
               test_changelink_peer_refused, test_changelink_single,
               test_queue_limits, test_carrier, test_drvinfo, test_netns_move,
-              test_delete_either_side, test_delete_netns, test_peer_ifindex])
+              test_delete_either_side, test_delete_netns, test_peer_ifindex,
+              test_headroom_bound])
     ksft_exit()
 
 
