@@ -674,6 +674,18 @@ kernel::module_net_driver! {
     type: Netkit,
     export_peer_dev: netkit_peer_dev,
     notifier: Netkit,
+    // netkit.c's names, for tracing.
+    symbols: {
+        init: netkit_init, uninit: netkit_uninit, open: netkit_open, stop: netkit_close,
+        start_xmit: netkit_xmit, set_rx_mode_async: netkit_set_multicast,
+        set_rx_headroom: netkit_set_headroom, set_mac_address: netkit_set_macaddr,
+        get_iflink: netkit_get_iflink, get_stats64: netkit_get_stats, bpf: netkit_xsk,
+        xsk_wakeup: netkit_xsk_wakeup, get_drvinfo: netkit_get_drvinfo,
+        queue_create: netkit_queue_create, alloc: netkit_alloc, setup: netkit_setup,
+        newlink: netkit_new_link, dellink: netkit_del_link, changelink: netkit_change_link,
+        get_link_net: netkit_get_link_net, get_size: netkit_get_size,
+        fill_info: netkit_fill_info, validate: netkit_validate,
+    },
     name: "netkit",
     authors: [
         "Daniel Borkmann <daniel@iogearbox.net>",

@@ -94,7 +94,7 @@ mod rcu;
 mod setup;
 mod stats;
 
-pub use adapter::{get_peer_dev_raw, Ops};
+pub use adapter::{get_peer_dev_raw, Adapter, Ops};
 pub(crate) use driver::priv_size;
 pub use driver::{Driver, HasOps, LockClasses, Statics};
 pub use driver_device::{DriverDevice, SetupDevice};

@@ -20,6 +20,7 @@ mod link;
 mod module;
 mod newlink;
 mod registration;
+mod symbols;
 mod unregister;
 
 pub use attr::{
@@ -27,9 +28,11 @@ pub use attr::{
     PolicyEntry, PolicyTable,
 };
 pub use extack::ExtAck;
-pub use link::{HasLinkOps, LinkOps, LinkOpsTable};
+pub use link::{HasLinkOps, LinkAdapter, LinkOps, LinkOpsTable};
 pub use newlink::{NameAssign, NewDevice, NewLinkDone, NewLinkParams, Peer, Primary, Registered};
 pub use registration::Registration;
+#[doc(hidden)]
+pub use symbols::has_kind_prefix;
 pub use unregister::dellink_leasees;
 pub(crate) use unregister::UnregisterList;
 

@@ -77,7 +77,7 @@ check_dmesg() {
 # lists less, vanishes or stops early fails `SUITE.count`.
 declare -A MIN_CASES=(
 	[kunit]=7 [nk_qlease]=45 [link_netns]=4 [tc_netkit]=7
-	[nk_datapath]=12 [nk_lease]=8 [nk_netlink]=20
+	[nk_datapath]=13 [nk_lease]=8 [nk_netlink]=20
 	[go_netlink]=2 [go_rtnetlink]=1 [clients]=4 [nk_cilium]=16
 	[dummy]=12 [net_dummy]=7
 )
@@ -361,16 +361,19 @@ short_runs() {
 	fi
 }
 
-# Which driver this kernel has: CONFIG_NETKIT_RUST=y if and only if IMPL=rust,
-# the C driver's netkit_xmit in kallsyms if and only if IMPL=c, the
-# implementation's dummy.ko, and IMPL in the release string.
+# Which driver this kernel has: CONFIG_NETKIT_RUST=y and the Rust driver's
+# (mangled) symbols in kallsyms if and only if IMPL=rust, netkit_xmit (C's, or
+# the Rust one's alias of it) in both, the implementation's dummy.ko, and IMPL
+# in the release string.
 vm_impl() {
-	local rs=n c=n why=
+	local rs=n rsym=n xmit=n why=
 	zcat /proc/config.gz | grep -qx CONFIG_NETKIT_RUST=y && rs=y
-	grep -qE ' [tT] netkit_xmit$' /proc/kallsyms && c=y
+	grep -q '6netkit6Netkit' /proc/kallsyms && rsym=y
+	grep -qE ' [tT] netkit_xmit$' /proc/kallsyms && xmit=y
+	local got="CONFIG_NETKIT_RUST=$rs rust_symbols=$rsym netkit_xmit=$xmit"
 	case $IMPL in
-	rust) [ $rs = y ] && [ $c = n ] || why="CONFIG_NETKIT_RUST=$rs, netkit_xmit=$c" ;;
-	c) [ $rs = n ] && [ $c = y ] || why="CONFIG_NETKIT_RUST=$rs, netkit_xmit=$c" ;;
+	rust) [ $rs = y ] && [ $rsym = y ] && [ $xmit = y ] || why=$got ;;
+	c) [ $rs = n ] && [ $rsym = n ] && [ $xmit = y ] || why=$got ;;
 	esac
 	# dummy is a module: drivers/net/dummy/dummy.ko (Rust) or
 	# drivers/net/dummy.ko (C).
@@ -385,7 +388,7 @@ vm_impl() {
 	*-nk-"$IMPL" | *-nk-"$IMPL"-debug) ;;
 	*) why="${why:+$why, }release $(uname -r) does not end in -nk-$IMPL[-debug]" ;;
 	esac
-	echo "# vm.impl: IMPL=$IMPL $(uname -r) CONFIG_NETKIT_RUST=$rs netkit_xmit=$c dummy=$dko"
+	echo "# vm.impl: IMPL=$IMPL $(uname -r) $got dummy=$dko"
 	if [ -z "$why" ]; then
 		result OK vm.impl
 	else

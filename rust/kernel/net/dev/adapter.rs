@@ -116,11 +116,7 @@ impl<T: Driver> Ops<T> {
             } else {
                 None
             },
-            ndo_start_xmit: if T::HAS_START_XMIT_SHARED {
-                Some(Adapter::<T>::start_xmit_shared)
-            } else {
-                Some(Adapter::<T>::start_xmit)
-            },
+            ndo_start_xmit: Some(Adapter::<T>::start_xmit),
             ndo_validate_addr: if T::ETH_VALIDATE_ADDR {
                 Some(bindings::eth_validate_addr)
             } else {
@@ -198,7 +194,10 @@ impl<T: Driver> Ops<T> {
     }
 }
 
-struct Adapter<T: Driver>(PhantomData<T>);
+/// The C entry points of driver `T`'s tables. Public only for
+/// [`net_symbols!`](crate::net_symbols); calling one is the C side's job.
+#[doc(hidden)]
+pub struct Adapter<T: Driver>(PhantomData<T>);
 
 impl<T: Driver> Adapter<T> {
     /// # Safety
@@ -215,7 +214,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn init(dev: *mut bindings::net_device) -> c_int {
+    pub unsafe extern "C" fn init(dev: *mut bindings::net_device) -> c_int {
         let keys = T::statics().keys;
         // SAFETY: `ndo_init` runs during registration, before the device's
         // locks are used; the keys are in static memory (`Statics`), as
@@ -240,7 +239,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn uninit(dev: *mut bindings::net_device) {
+    pub unsafe extern "C" fn uninit(dev: *mut bindings::net_device) {
         // SAFETY: `ndo_uninit` is called under RTNL on one of `T`'s devices.
         let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
         if T::HAS_UNINIT {
@@ -260,7 +259,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
+    pub unsafe extern "C" fn open(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: `ndo_open` is called under RTNL on one of `T`'s devices.
         from_result(|| unsafe { T::open(Self::dev(dev), Rtnl::assume_held()) }.map(|()| 0))
     }
@@ -269,7 +268,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
+    pub unsafe extern "C" fn stop(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: `ndo_stop` is called under RTNL on one of `T`'s devices.
         from_result(|| unsafe { T::stop(Self::dev(dev), Rtnl::assume_held()) }.map(|()| 0))
     }
@@ -278,8 +277,26 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
+    pub unsafe extern "C" fn start_xmit(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        if T::HAS_START_XMIT_SHARED {
+            // SAFETY: Forwarded from the caller.
+            unsafe { Self::xmit_shared(skb, dev) }
+        } else {
+            // SAFETY: Forwarded from the caller.
+            unsafe { Self::xmit(skb, dev) }
+        }
+    }
+
+    /// `start_xmit` of a driver with [`Driver::start_xmit`].
+    ///
+    /// # Safety
+    ///
+    /// As for `start_xmit`.
     #[inline(always)]
-    unsafe extern "C" fn start_xmit(
+    unsafe fn xmit(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
@@ -292,12 +309,13 @@ impl<T: Driver> Adapter<T> {
         T::start_xmit(skb, dev, ctx).to_raw()
     }
 
+    /// `start_xmit` of a driver with [`Driver::start_xmit_shared`].
+    ///
     /// # Safety
     ///
-    /// Only called by the C side, through the table it is stored in, with the
-    /// arguments and locks its C contract gives.
+    /// As for `start_xmit`.
     #[inline(always)]
-    unsafe extern "C" fn start_xmit_shared(
+    unsafe fn xmit_shared(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
@@ -317,7 +335,10 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn change_carrier(dev: *mut bindings::net_device, carrier: bool) -> c_int {
+    pub unsafe extern "C" fn change_carrier(
+        dev: *mut bindings::net_device,
+        carrier: bool,
+    ) -> c_int {
         // SAFETY: Called under RTNL (`netif_change_carrier`'s callers: rtnetlink
         // and sysfs) on one of `T`'s devices.
         let (dev, rtnl) = unsafe { (Self::dev(dev), Rtnl::assume_held()) };
@@ -328,7 +349,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn get_iflink(dev: *const bindings::net_device) -> c_int {
+    pub unsafe extern "C" fn get_iflink(dev: *const bindings::net_device) -> c_int {
         // SAFETY: Called by the core on one of `T`'s devices.
         let dev = unsafe { Self::dev(dev) };
         // The caller may hold RTNL or RCU; the driver gets RCU.
@@ -340,7 +361,9 @@ impl<T: Driver> Adapter<T> {
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
     #[inline(always)]
-    unsafe extern "C" fn get_peer_dev(dev: *mut bindings::net_device) -> *mut bindings::net_device {
+    pub unsafe extern "C" fn get_peer_dev(
+        dev: *mut bindings::net_device,
+    ) -> *mut bindings::net_device {
         // SAFETY: `ndo_get_peer_dev` is called under RCU (`skb_do_redirect`
         // from a BPF program's context) on one of `T`'s devices.
         let (rcu, dev) = unsafe { (RcuHeld::assume(), Self::dev(dev)) };
@@ -351,7 +374,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn get_stats64(
+    pub unsafe extern "C" fn get_stats64(
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
     ) {
@@ -365,7 +388,10 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn set_mac_address(dev: *mut bindings::net_device, sa: *mut c_void) -> c_int {
+    pub unsafe extern "C" fn set_mac_address(
+        dev: *mut bindings::net_device,
+        sa: *mut c_void,
+    ) -> c_int {
         // SAFETY: Called by the core under RTNL on one of `T`'s devices, with
         // a valid `struct sockaddr`; `SockAddr` is transparent.
         let (dev, rtnl, sa) =
@@ -377,7 +403,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn set_rx_headroom(dev: *mut bindings::net_device, headroom: c_int) {
+    pub unsafe extern "C" fn set_rx_headroom(dev: *mut bindings::net_device, headroom: c_int) {
         // SAFETY: Called by the core on one of `T`'s devices.
         let dev = unsafe { Self::dev(dev) };
         RcuHeld::with_read_lock(|rcu| T::set_rx_headroom(dev, rcu, headroom))
@@ -387,7 +413,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn set_rx_mode_async(
+    pub unsafe extern "C" fn set_rx_mode_async(
         dev: *mut bindings::net_device,
         _uc: *mut bindings::netdev_hw_addr_list,
         _mc: *mut bindings::netdev_hw_addr_list,
@@ -400,7 +426,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn bpf(
+    pub unsafe extern "C" fn bpf(
         dev: *mut bindings::net_device,
         cmd: *mut bindings::netdev_bpf,
     ) -> c_int {
@@ -423,7 +449,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn xsk_wakeup(
+    pub unsafe extern "C" fn xsk_wakeup(
         dev: *mut bindings::net_device,
         queue_id: u32,
         flags: u32,
@@ -443,7 +469,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn get_drvinfo(
+    pub unsafe extern "C" fn get_drvinfo(
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,
     ) {
@@ -457,7 +483,7 @@ impl<T: Driver> Adapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn queue_create(
+    pub unsafe extern "C" fn queue_create(
         dev: *mut bindings::net_device,
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int {

@@ -213,14 +213,17 @@ impl<T: LinkOps> LinkOpsTable<T> {
     }
 }
 
-pub(super) struct LinkAdapter<T: LinkOps>(PhantomData<T>);
+/// The C entry points of driver `T`'s `rtnl_link_ops`. Public only for
+/// [`net_symbols!`](crate::net_symbols); calling one is the C side's job.
+#[doc(hidden)]
+pub struct LinkAdapter<T: LinkOps>(PhantomData<T>);
 
 impl<T: LinkOps> LinkAdapter<T> {
     /// # Safety
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn alloc(
+    pub unsafe extern "C" fn alloc(
         _tb: *mut *mut bindings::nlattr,
         ifname: *const c_char,
         name_assign_type: u8,
@@ -263,7 +266,7 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    pub(super) unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
+    pub unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
         // SAFETY: Called by `alloc_netdev_mqs` with a private area of
         // `priv_size` (`size_of::<PrivArea<T>>()`) bytes.
         unsafe { dev::setup::<T>(dev) }
@@ -273,7 +276,7 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn validate(
+    pub unsafe extern "C" fn validate(
         tb: *mut *mut bindings::nlattr,
         data: *mut *mut bindings::nlattr,
         extack: *mut bindings::netlink_ext_ack,
@@ -294,7 +297,7 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn newlink(
+    pub unsafe extern "C" fn newlink(
         dev: *mut bindings::net_device,
         params: *mut bindings::rtnl_newlink_params,
         extack: *mut bindings::netlink_ext_ack,
@@ -348,7 +351,10 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn dellink(dev: *mut bindings::net_device, head: *mut bindings::list_head) {
+    pub unsafe extern "C" fn dellink(
+        dev: *mut bindings::net_device,
+        head: *mut bindings::list_head,
+    ) {
         // SAFETY: `dellink` runs under RTNL on a registered device of `T`
         // with a valid list head.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };
@@ -360,7 +366,7 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn changelink(
+    pub unsafe extern "C" fn changelink(
         dev: *mut bindings::net_device,
         tb: *mut *mut bindings::nlattr,
         data: *mut *mut bindings::nlattr,
@@ -383,7 +389,7 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn get_size(dev: *const bindings::net_device) -> usize {
+    pub unsafe extern "C" fn get_size(dev: *const bindings::net_device) -> usize {
         // SAFETY: Called on a device of `T`.
         T::get_size(unsafe { DriverDevice::from_raw(dev) })
     }
@@ -392,7 +398,7 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn fill_info(
+    pub unsafe extern "C" fn fill_info(
         skb: *mut bindings::sk_buff,
         dev: *const bindings::net_device,
     ) -> c_int {
@@ -412,7 +418,7 @@ impl<T: LinkOps> LinkAdapter<T> {
     ///
     /// Only called by the C side, through the table it is stored in, with the
     /// arguments and locks its C contract gives.
-    unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
+    pub unsafe extern "C" fn get_link_net(dev: *const bindings::net_device) -> *mut bindings::net {
         // SAFETY: Called under RTNL, in an RCU read-side section (e.g.
         // `rtnl_fill_ifinfo`), on a device of `T`.
         let (rtnl, dev) = unsafe { (RtnlAtomic::assume_held(), DriverDevice::<T>::from_raw(dev)) };

@@ -5,7 +5,9 @@
 /// Declares the module of a network device driver `T` (a
 /// [`LinkOps`](crate::net::rtnl::LinkOps)): builds its `net_device_ops`
 /// (see [`net_device_ops!`](crate::net_device_ops)), its `rtnl_link_ops`
-/// and, with `notifier: N`, the netdevice notifier block of `N`; the module
+/// and, with `notifier: N`, the netdevice notifier block of `N`; with
+/// `symbols: { ... }`, it names entry points after C functions (see
+/// [`net_symbols!`](crate::net_symbols)). The module
 /// registers them at init (then runs
 /// [`LinkOps::module_init`](crate::net::rtnl::LinkOps::module_init)) and
 /// unregisters them at exit. The other fields, `params` among them, are
@@ -19,6 +21,7 @@
 ///     type: Veth,
 ///     export_peer_dev: veth_peer_dev,
 ///     notifier: Veth,
+///     symbols: { start_xmit: veth_xmit, newlink: veth_newlink },
 ///     name: "veth",
 ///     authors: ["..."],
 ///     description: "Virtual Ethernet pairs",
@@ -29,15 +32,19 @@
 #[macro_export]
 macro_rules! module_net_driver {
     (type: $T:ty, $($rest:tt)*) => {
-        $crate::module_net_driver!(@opts [$T] [] [] $($rest)*);
+        $crate::module_net_driver!(@opts [$T] [] [] [] $($rest)*);
     };
-    (@opts [$T:ty] [] [$($N:ty)?] export_peer_dev: $peer:ident, $($rest:tt)*) => {
-        $crate::module_net_driver!(@opts [$T] [$peer] [$($N)?] $($rest)*);
+    (@opts [$T:ty] [] [$($N:ty)?] [$($S:tt)*] export_peer_dev: $peer:ident, $($rest:tt)*) => {
+        $crate::module_net_driver!(@opts [$T] [$peer] [$($N)?] [$($S)*] $($rest)*);
     };
-    (@opts [$T:ty] [$($peer:ident)?] [] notifier: $N:ty, $($rest:tt)*) => {
-        $crate::module_net_driver!(@opts [$T] [$($peer)?] [$N] $($rest)*);
+    (@opts [$T:ty] [$($peer:ident)?] [] [$($S:tt)*] notifier: $N:ty, $($rest:tt)*) => {
+        $crate::module_net_driver!(@opts [$T] [$($peer)?] [$N] [$($S)*] $($rest)*);
     };
-    (@opts [$T:ty] [$($peer:ident)?] [$($N:ty)?] $($f:tt)*) => {
+    (@opts [$T:ty] [$($peer:ident)?] [$($N:ty)?] [] symbols: {$($S:tt)*}, $($rest:tt)*) => {
+        $crate::module_net_driver!(@opts [$T] [$($peer)?] [$($N)?] [$($S)*] $($rest)*);
+    };
+    (@opts [$T:ty] [$($peer:ident)?] [$($N:ty)?] [$($S:tt)*] $($f:tt)*) => {
+        $crate::net_symbols!($T, { $($S)* });
         $crate::net_device_ops!($T $(, export_peer_dev = $peer)?);
 
         const _: () = {

@@ -517,12 +517,49 @@ def test_fib_lookup_rcu() -> None:
                 comment=f"{name}: lookups into the FIB")
 
 
+TRACEFS = Path("/sys/kernel/tracing")
+# netkit.c's entry points: the core's and BPF's callbacks.
+C_NAMES = ("netkit_init", "netkit_uninit", "netkit_open", "netkit_close",
+           "netkit_xmit", "netkit_set_multicast", "netkit_set_headroom",
+           "netkit_set_macaddr", "netkit_get_iflink", "netkit_peer_dev",
+           "netkit_get_stats", "netkit_xsk", "netkit_xsk_wakeup",
+           "netkit_get_drvinfo", "netkit_queue_create", "netkit_alloc",
+           "netkit_setup", "netkit_new_link", "netkit_del_link",
+           "netkit_change_link", "netkit_get_link_net", "netkit_get_size",
+           "netkit_fill_info", "netkit_validate", "netkit_prog_attach",
+           "netkit_prog_detach", "netkit_prog_query", "netkit_link_attach")
+
+
+def test_trace_names() -> None:
+    """Tracing by netkit.c's names: each of its entry points is a text
+    symbol in kallsyms, and the kfree_skb tracepoint (dropwatch, perf)
+    locates each blackhole drop in netkit_xmit."""
+    syms = set(re.findall(r"^[0-9a-f]+ [tT] (netkit_\w+)$",
+                          Path("/proc/kallsyms").read_text(), re.M))
+    ksft_eq(sorted(set(C_NAMES) - syms), [])
+    if not (TRACEFS / "instances").exists():
+        cmd(f"mount -t tracefs nodev {TRACEFS}")
+        defer(cmd, f"umount {TRACEFS}")
+    inst = TRACEFS / "instances" / "nk_names"
+    inst.mkdir()
+    defer(inst.rmdir)
+    enable = inst / "events" / "skb" / "kfree_skb" / "enable"
+    enable.write_text("1")
+    defer(enable.write_text, "0")
+    pod(args="blackhole")
+    udp_send(3)
+    (inst / "tracing_on").write_text("0")
+    drops = re.findall(r"kfree_skb: .*protocol=2048 location=(\w+)\+",
+                       (inst / "trace").read_text())
+    ksft_eq(drops, ["netkit_xmit"] * 3)
+
+
 def main() -> None:
     ksft_run([test_forward_l3, test_forward_l2, test_stats,
               test_blackhole_policy, test_peer_down_drops,
               test_prog_attach_errors, test_single_attach_refused,
               test_mprog_order, test_peer_attach, test_links, test_redirect,
-              test_fib_lookup_rcu])
+              test_fib_lookup_rcu, test_trace_names])
     ksft_exit()
 
 

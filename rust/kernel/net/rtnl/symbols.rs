@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! C names for a driver's entry points.
+
+use crate::prelude::CStr;
+
+/// Whether `name` is `kind`, `_` and at least one more character.
+#[doc(hidden)]
+pub const fn has_kind_prefix(name: &str, kind: &CStr) -> bool {
+    let (n, k) = (name.as_bytes(), kind.to_bytes());
+    if n.len() <= k.len() + 1 || n[k.len()] != b'_' {
+        return false;
+    }
+    let mut i = 0;
+    while i < k.len() {
+        if n[i] != k[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Names entry points of driver `$T` after C functions.
+///
+/// `start_xmit: netkit_xmit` makes the `ndo_start_xmit` the core calls
+/// show as `netkit_xmit` in `/proc/kallsyms`, to kprobes and in `%pS`
+/// (e.g. the location the `kfree_skb` tracepoint records for a drop in
+/// it), as the function of a C driver would.
+///
+/// Each name is a local symbol, an assembler alias of the entry point: it
+/// cannot collide with or replace a symbol of another object. In the
+/// driver's own object a local name would capture the driver's references
+/// to a global one of that name, so the build refuses a name that does not
+/// start with the link kind and `_` (`netkit_`: no Rust, compiler or helper
+/// symbol does) or that the bindings declare. Naming an entry point the
+/// driver does not implement fails the build too.
+///
+/// Keys: the `net_device_ops`, `ethtool_ops` and `netdev_queue_mgmt_ops`
+/// entries of [`Driver`](crate::net::dev::Driver) (`init`, `uninit`, `open`,
+/// `stop`, `start_xmit`, `change_carrier`, `get_iflink`, `get_stats64`,
+/// `set_mac_address`, `set_rx_headroom`, `set_rx_mode_async`, `bpf` (the
+/// XSK pool callbacks), `xsk_wakeup`, `get_drvinfo`, `queue_create`) and
+/// the `rtnl_link_ops` entries of [`LinkOps`](crate::net::rtnl::LinkOps)
+/// (`alloc`, `setup`, `validate`, `newlink`, `dellink`, `changelink`,
+/// `get_size`, `fill_info`, `get_link_net`).
+///
+/// A driver gives them as `symbols:` of
+/// [`module_net_driver!`](crate::module_net_driver).
+#[macro_export]
+macro_rules! net_symbols {
+    ($T:ty, { $($entry:ident: $name:ident),* $(,)? }) => {
+        $($crate::net_symbols!(@entry $T, $entry, $name);)*
+    };
+    (@entry $T:ty, init, $name:ident) => { $crate::net_symbols!(@dev $T, init, [], $name); };
+    (@entry $T:ty, uninit, $name:ident) => { $crate::net_symbols!(@dev $T, uninit, [], $name); };
+    (@entry $T:ty, open, $name:ident) => {
+        $crate::net_symbols!(@dev $T, open, [HAS_OPEN], $name);
+    };
+    (@entry $T:ty, stop, $name:ident) => {
+        $crate::net_symbols!(@dev $T, stop, [HAS_STOP], $name);
+    };
+    (@entry $T:ty, start_xmit, $name:ident) => {
+        $crate::net_symbols!(@dev $T, start_xmit, [], $name);
+    };
+    (@entry $T:ty, change_carrier, $name:ident) => {
+        $crate::net_symbols!(@dev $T, change_carrier, [HAS_CHANGE_CARRIER], $name);
+    };
+    (@entry $T:ty, get_iflink, $name:ident) => {
+        $crate::net_symbols!(@dev $T, get_iflink, [HAS_GET_IFLINK], $name);
+    };
+    (@entry $T:ty, get_stats64, $name:ident) => {
+        $crate::net_symbols!(@dev $T, get_stats64, [HAS_GET_STATS64], $name);
+    };
+    (@entry $T:ty, set_mac_address, $name:ident) => {
+        $crate::net_symbols!(@dev $T, set_mac_address, [HAS_SET_MAC_ADDRESS], $name);
+    };
+    (@entry $T:ty, set_rx_headroom, $name:ident) => {
+        $crate::net_symbols!(@dev $T, set_rx_headroom, [HAS_SET_RX_HEADROOM], $name);
+    };
+    (@entry $T:ty, set_rx_mode_async, $name:ident) => {
+        $crate::net_symbols!(@dev $T, set_rx_mode_async, [HAS_SET_RX_MODE_ASYNC], $name);
+    };
+    (@entry $T:ty, bpf, $name:ident) => {
+        $crate::net_symbols!(@dev $T, bpf, [HAS_XSK_POOL_ENABLE], $name);
+    };
+    (@entry $T:ty, xsk_wakeup, $name:ident) => {
+        $crate::net_symbols!(@dev $T, xsk_wakeup, [HAS_XSK_WAKEUP], $name);
+    };
+    (@entry $T:ty, get_drvinfo, $name:ident) => {
+        $crate::net_symbols!(@dev $T, get_drvinfo, [HAS_GET_DRVINFO], $name);
+    };
+    (@entry $T:ty, queue_create, $name:ident) => {
+        $crate::net_symbols!(@dev $T, queue_create, [HAS_QUEUE_CREATE], $name);
+    };
+    (@entry $T:ty, alloc, $name:ident) => {
+        $crate::net_symbols!(@link $T, alloc, [HAS_ALLOC_QUEUES], $name);
+    };
+    (@entry $T:ty, setup, $name:ident) => { $crate::net_symbols!(@link $T, setup, [], $name); };
+    (@entry $T:ty, validate, $name:ident) => {
+        $crate::net_symbols!(@link $T, validate, [HAS_VALIDATE], $name);
+    };
+    (@entry $T:ty, newlink, $name:ident) => {
+        $crate::net_symbols!(@link $T, newlink, [HAS_NEWLINK], $name);
+    };
+    (@entry $T:ty, dellink, $name:ident) => {
+        $crate::net_symbols!(@link $T, dellink, [], $name);
+    };
+    (@entry $T:ty, changelink, $name:ident) => {
+        $crate::net_symbols!(@link $T, changelink, [HAS_CHANGELINK], $name);
+    };
+    (@entry $T:ty, get_size, $name:ident) => {
+        $crate::net_symbols!(@link $T, get_size, [HAS_GET_SIZE], $name);
+    };
+    (@entry $T:ty, fill_info, $name:ident) => {
+        $crate::net_symbols!(@link $T, fill_info, [HAS_FILL_INFO], $name);
+    };
+    (@entry $T:ty, get_link_net, $name:ident) => {
+        $crate::net_symbols!(@link $T, get_link_net, [HAS_GET_LINK_NET], $name);
+    };
+    (@name $T:ty, $name:ident) => {
+        const _: () = assert!(
+            $crate::net::rtnl::has_kind_prefix(
+                stringify!($name),
+                <$T as $crate::net::rtnl::LinkOps>::KIND,
+            ),
+            concat!("`", stringify!($name), "` does not start with the link kind and `_`")
+        );
+        const _: () = {
+            // Two glob imports of `$name`: ambiguous (an error) if the
+            // bindings have it.
+            #[allow(dead_code, non_upper_case_globals, unused_imports)]
+            mod not_a_binding {
+                mod local {
+                    pub(crate) const $name: () = ();
+                }
+                use self::local::*;
+                use $crate::bindings::*;
+                const _: () = $name;
+            }
+        };
+    };
+    (@dev $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
+        $crate::net_symbols!(@name $T, $name);
+        $(const _: () = assert!(
+            <$T as $crate::net::dev::Driver>::$has,
+            concat!("`", stringify!($f), "` is named but not implemented")
+        );)?
+        ::core::arch::global_asm!(
+            concat!(".set ", stringify!($name), ", {}"),
+            sym $crate::net::dev::Adapter::<$T>::$f
+        );
+    };
+    (@link $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
+        $crate::net_symbols!(@name $T, $name);
+        $(const _: () = assert!(
+            <$T as $crate::net::rtnl::LinkOps>::$has,
+            concat!("`", stringify!($f), "` is named but not implemented")
+        );)?
+        ::core::arch::global_asm!(
+            concat!(".set ", stringify!($name), ", {}"),
+            sym $crate::net::rtnl::LinkAdapter::<$T>::$f
+        );
+    };
+}
