@@ -77,7 +77,7 @@ check_dmesg() {
 # lists less, vanishes or stops early fails `SUITE.count`.
 declare -A MIN_CASES=(
 	[kunit]=7 [nk_qlease]=45 [link_netns]=4 [tc_netkit]=7
-	[nk_datapath]=13 [nk_lease]=8 [nk_netlink]=20
+	[nk_datapath]=13 [nk_lease]=8 [nk_netlink]=22
 	[go_netlink]=2 [go_rtnetlink]=1 [clients]=4 [nk_cilium]=16
 	[dummy]=12 [net_dummy]=7
 )

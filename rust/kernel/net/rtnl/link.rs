@@ -358,8 +358,15 @@ impl<T: LinkOps> LinkAdapter<T> {
         // SAFETY: `dellink` runs under RTNL on a registered device of `T`
         // with a valid list head.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), DriverDevice::<T>::from_raw(dev)) };
-        // INVARIANT: The core's list head is valid for the call, under RTNL.
-        dellink_registered::<T>(&mut UnregisterList { head, rtnl }, dev);
+        // INVARIANT: The core's list head is valid for the call, under RTNL;
+        // the core calls `dellink` only while it builds a batch, outside any
+        // other batch's unregistration.
+        let mut list = UnregisterList {
+            head,
+            rtnl,
+            core: true,
+        };
+        dellink_registered::<T>(&mut list, dev);
     }
 
     /// # Safety

@@ -27,19 +27,26 @@ use core::ptr;
 /// # Invariants
 ///
 /// `self.head` is a valid list head for `'a`, and RTNL is held for `'a`.
+/// With `self.core`, it is the list a `dellink` the core called got: a
+/// registered device in a batch is in this one (the core builds no other
+/// batch meanwhile and unregisters a batch before it releases RTNL).
 pub(crate) struct UnregisterList<'a> {
     pub(super) head: *mut bindings::list_head,
     pub(super) rtnl: &'a Rtnl,
+    pub(super) core: bool,
 }
 
 impl UnregisterList<'_> {
-    /// Queues `dev` (`unregister_netdevice_queue`) unless a batch has it.
+    /// Queues `dev` (`unregister_netdevice_queue`), which in the core's list
+    /// moves a device it has to the tail, as in C. A device in another batch
+    /// is left there: that batch may be in the middle of unregistering it.
     fn queue(&mut self, dev: &dev::Device) {
-        if dev.unregister_queued(self.rtnl) {
+        if dev.unregister_queued(self.rtnl) && !(self.core && dev.is_registered()) {
             return;
         }
-        // SAFETY: `dev` is valid and in no batch; RTNL is held; the list is
-        // valid (type invariant).
+        // SAFETY: `dev` is valid and in no batch, or registered in this one
+        // (type invariant), which nothing walks until `dellink` returns;
+        // RTNL is held; the list is valid (type invariant).
         unsafe { bindings::unregister_netdevice_queue(dev.as_raw(), self.head) }
     }
 }
@@ -58,7 +65,11 @@ fn unregister_many(rtnl: &mut Rtnl, f: impl FnOnce(&mut UnregisterList<'_>)) {
     // SAFETY: `head` is a valid list head on our stack.
     unsafe { bindings::INIT_LIST_HEAD(hp) };
     // INVARIANT: `head` outlives the list; RTNL is held (`rtnl`).
-    f(&mut UnregisterList { head: hp, rtnl });
+    f(&mut UnregisterList {
+        head: hp,
+        rtnl,
+        core: false,
+    });
     // SAFETY: RTNL is held; every entry was queued under it; `head` lives
     // until the call returns, and the function empties it.
     unsafe { bindings::unregister_netdevice_many(hp) };

@@ -6,6 +6,8 @@ changelink rules, their errnos and extack messages, queue limits, MAC rules,
 carrier, drvinfo, netns moves and deletion."""
 
 import errno
+import socket
+import struct
 import sys
 import time
 from pathlib import Path
@@ -304,6 +306,45 @@ def test_delete_netns() -> None:
     ksft_ne(cmd(f"ip link show {a}", fail=False).ret, 0)
 
 
+def dellink_names(run):
+    """The names in the RTM_DELLINK notifications `run()` causes, in order."""
+    names = []
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as s:
+        s.bind((0, 1))  # RTMGRP_LINK
+        run()
+        s.settimeout(1)
+        while True:
+            try:
+                buf = s.recv(1 << 16)
+            except TimeoutError:
+                return names
+            off = 0
+            while off + 16 <= len(buf):
+                ln, typ = struct.unpack_from("IH", buf, off)
+                a = off + 32  # nlmsghdr, ifinfomsg
+                while typ == 17 and a + 4 <= off + ln:  # RTM_DELLINK
+                    alen, atyp = struct.unpack_from("HH", buf, a)
+                    if atyp == 3:  # IFLA_IFNAME
+                        names.append(buf[a + 4:a + alen].rstrip(b"\0").decode())
+                    a += (alen + 3) & ~3
+                off += (ln + 3) & ~3
+
+
+def test_group_delete_order() -> None:
+    """`ip link del group` of a pair and a dummy between its ends in the
+    device list (nkb, nkd, nka): RTM_DELLINK comes in netkit.c's order,
+    nkb, nkd, nka (nka's own dellink moves it behind nkd)."""
+    with NetNS() as ns:
+        a, b = add_pair()
+        ip("link add nkd type dummy")
+        defer(cmd, "ip link del nkd", fail=False)
+        ip(f"link set {a} netns {ns.name}")
+        ip(f"link set {a} netns 1", ns=ns)
+        for d in (b, "nkd", a):
+            ip(f"link set {d} group 77")
+        ksft_eq(dellink_names(lambda: ip("link del group 77")), [b, "nkd", a])
+
+
 # Largest IFLA_NETKIT_HEADROOM: S16_MAX keeps LL_RESERVED_SPACE() and the
 # headers after it within the u16 skb header offsets.
 HEADROOM_MAX = 32767
@@ -369,7 +410,7 @@ def main() -> None:
               test_changelink_peer_refused, test_changelink_single,
               test_queue_limits, test_carrier, test_drvinfo, test_netns_move,
               test_delete_either_side, test_delete_netns, test_peer_ifindex,
-              test_headroom_bound])
+              test_headroom_bound, test_group_delete_order])
     ksft_exit()
 
 
