@@ -14,7 +14,7 @@ PACKAGES="
 	python3 rustc rust-src rustfmt rust-clippy bindgen clang lld llvm libclang-dev
 	libcap-dev zlib1g-dev libzstd-dev pkg-config libmnl-dev libbpf-dev rsync
 	iproute2 bpftool ethtool iputils-ping iperf3 netperf procps udev jq
-	python3-yaml python3-jsonschema
+	python3-yaml python3-jsonschema socat
 	qemu-system-x86
 	golang-github-jsimonetti-rtnetlink-dev golang-github-vishvananda-netns-dev
 	linux-source-$NK_KVER
@@ -22,6 +22,9 @@ PACKAGES="
 # Go client suites: Go 1.27 and vishvananda/netlink 1.3.1 (netkit) are only
 # in trixie-backports.
 BACKPORTS="golang-go golang-github-vishvananda-netlink-dev"
+# io_uring zero-copy rx (io_uring_register_ifq, for the hw selftests'
+# iou-zcrx) is in liburing 2.10 and later: only sid has it.
+SID="liburing-dev/sid liburing2/sid"
 
 stamp=$NK_ROOTFS/.nk-env-stamp
 want=$(cat "$0" | sha256sum | cut -d' ' -f1)
@@ -46,9 +49,15 @@ rm -f "$NK_ROOTFS/etc/apt/sources.list"
 cat >"$NK_ROOTFS/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
 URIs: $MIRROR
-Suites: trixie trixie-updates trixie-backports
+Suites: trixie trixie-updates trixie-backports sid
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+# sid only for what is asked of it by name.
+cat >"$NK_ROOTFS/etc/apt/preferences.d/nk-sid" <<EOF
+Package: *
+Pin: release n=sid
+Pin-Priority: 100
 EOF
 # A frozen mirror snapshot may carry expired Release files.
 echo 'Acquire::Check-Valid-Until "false";' >"$NK_ROOTFS/etc/apt/apt.conf.d/99nk"
@@ -63,6 +72,9 @@ nk_run "env: apt-get install (rootfs)" "$NK_LOGS/env-apt-install.log" \
 nk_run "env: apt-get install -t trixie-backports (rootfs)" "$NK_LOGS/env-apt-install-bpo.log" \
 	nk_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	-t trixie-backports $BACKPORTS
+# shellcheck disable=SC2086
+nk_run "env: apt-get install from sid (rootfs)" "$NK_LOGS/env-apt-install-sid.log" \
+	nk_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $SID
 
 if [ ! -f "$NK_PRISTINE/Makefile" ]; then
 	rm -rf "$NK_PRISTINE.tmp"

@@ -60,6 +60,8 @@ overlay() {
 fragments() {
 	echo "$NK_REPO/tools/testing/selftests/drivers/net/netkit/config"
 	echo "$NK_REPO/tools/testing/selftests/drivers/net/dummy/config"
+	# The drivers/net/hw netkit selftests' (nk_qlease.py, nk_devmem.py).
+	echo "$NK_PRISTINE/tools/testing/selftests/drivers/net/hw/config"
 	echo "$NK_REPO/tools/nk/config/vm.config"
 	echo "$NK_REPO/tools/nk/config/impl-$1.config"
 	if [ "$KDEBUG" = 1 ]; then
