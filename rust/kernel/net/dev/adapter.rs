@@ -281,54 +281,19 @@ impl<T: Driver> Adapter<T> {
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
-        if T::HAS_START_XMIT_SHARED {
-            // SAFETY: Forwarded from the caller.
-            unsafe { Self::xmit_shared(skb, dev) }
-        } else {
-            // SAFETY: Forwarded from the caller.
-            unsafe { Self::xmit(skb, dev) }
+        // SAFETY: The core calls `ndo_start_xmit` with BH disabled (netpoll,
+        // which would not, is disabled at setup), on one of `T`'s devices,
+        // with a valid skb: one nothing else uses if the driver has
+        // `start_xmit` (setup clears `IFF_TX_SKB_SHARING`), one reference to
+        // it if it has `start_xmit_shared`.
+        unsafe {
+            let (dev, ctx) = (Self::dev(dev), TxContext::assume());
+            if T::HAS_START_XMIT_SHARED {
+                T::start_xmit_shared(SharedSkBuff::from_raw(skb), dev, ctx).to_raw()
+            } else {
+                T::start_xmit(SkBuff::from_raw(skb), dev, ctx).to_raw()
+            }
         }
-    }
-
-    /// `start_xmit` of a driver with [`Driver::start_xmit`].
-    ///
-    /// # Safety
-    ///
-    /// As for `start_xmit`.
-    #[inline(always)]
-    unsafe fn xmit(
-        skb: *mut bindings::sk_buff,
-        dev: *mut bindings::net_device,
-    ) -> bindings::netdev_tx_t {
-        // SAFETY: The core hands over a valid skb that nothing else uses:
-        // `IFF_TX_SKB_SHARING` is cleared at setup. It calls
-        // `ndo_start_xmit` with BH disabled (netpoll, which would not, is
-        // disabled at setup), on one of `T`'s devices.
-        let (skb, dev, ctx) =
-            unsafe { (SkBuff::from_raw(skb), Self::dev(dev), TxContext::assume()) };
-        T::start_xmit(skb, dev, ctx).to_raw()
-    }
-
-    /// `start_xmit` of a driver with [`Driver::start_xmit_shared`].
-    ///
-    /// # Safety
-    ///
-    /// As for `start_xmit`.
-    #[inline(always)]
-    unsafe fn xmit_shared(
-        skb: *mut bindings::sk_buff,
-        dev: *mut bindings::net_device,
-    ) -> bindings::netdev_tx_t {
-        // SAFETY: The core hands over a valid skb and one reference to it;
-        // BH is disabled, as for `start_xmit`.
-        let (skb, dev, ctx) = unsafe {
-            (
-                SharedSkBuff::from_raw(skb),
-                Self::dev(dev),
-                TxContext::assume(),
-            )
-        };
-        T::start_xmit_shared(skb, dev, ctx).to_raw()
     }
 
     /// # Safety
