@@ -10,7 +10,7 @@ nk_kernel_vars
 "$NK_REPO/tools/nk/env.sh"
 
 # Kernel-tree parts of the repo; everything else is host tooling.
-OVERLAY_DIRS="Documentation drivers include kernel net rust tools/testing tools/net"
+OVERLAY_DIRS="Documentation drivers include kernel net rust scripts tools/testing tools/net"
 
 overlay() {
 	local stage=$NK_CACHE/src/stage manifest=$NK_CACHE/src/overlay.manifest f

@@ -2,39 +2,19 @@
 
 //! C names for a driver's entry points.
 
-use crate::prelude::CStr;
-
-/// Whether `name` is `kind`, `_` and at least one more character.
-#[doc(hidden)]
-pub const fn has_kind_prefix(name: &str, kind: &CStr) -> bool {
-    let (n, k) = (name.as_bytes(), kind.to_bytes());
-    if n.len() <= k.len() + 1 || n[k.len()] != b'_' {
-        return false;
-    }
-    let mut i = 0;
-    while i < k.len() {
-        if n[i] != k[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// Names entry points of driver `$T` after C functions.
 ///
 /// `start_xmit: netkit_xmit` makes the `ndo_start_xmit` the core calls
-/// show as `netkit_xmit` in `/proc/kallsyms`, to kprobes and in `%pS`
-/// (e.g. the location the `kfree_skb` tracepoint records for a drop in
-/// it), as the function of a C driver would.
+/// show as `netkit_xmit` in `/proc/kallsyms` and in `%pS` (e.g. the location
+/// the `kfree_skb` tracepoint records for a drop in it), as the function of
+/// a C driver would. (Kprobe events refuse Rust functions, which have no
+/// ftrace entry, under any name.)
 ///
-/// Each name is a local symbol, an assembler alias of the entry point: it
-/// cannot collide with or replace a symbol of another object. In the
-/// driver's own object a local name would capture the driver's references
-/// to a global one of that name, so the build refuses a name that does not
-/// start with the link kind and `_` (`netkit_`: no Rust, compiler or helper
-/// symbol does) or that the bindings declare. Naming an entry point the
-/// driver does not implement fails the build too.
+/// Each name is a local symbol at the entry point's address, which kbuild
+/// adds to the object once it is built (`scripts/rust_symbol_aliases.sh`):
+/// added after every reference in the object is resolved and local to it,
+/// it cannot capture a reference to any symbol, whatever its name. Naming
+/// an entry point the driver does not implement fails the build.
 ///
 /// Keys: the `net_device_ops`, `ethtool_ops` and `netdev_queue_mgmt_ops`
 /// entries of [`Driver`](crate::net::dev::Driver) (`init`, `uninit`, `open`,
@@ -118,48 +98,29 @@ macro_rules! net_symbols {
     (@entry $T:ty, get_link_net, $name:ident) => {
         $crate::net_symbols!(@link $T, get_link_net, [HAS_GET_LINK_NET], $name);
     };
-    (@name $T:ty, $name:ident) => {
-        const _: () = assert!(
-            $crate::net::rtnl::has_kind_prefix(
-                stringify!($name),
-                <$T as $crate::net::rtnl::LinkOps>::KIND,
-            ),
-            concat!("`", stringify!($name), "` does not start with the link kind and `_`")
-        );
-        const _: () = {
-            // Two glob imports of `$name`: ambiguous (an error) if the
-            // bindings have it.
-            #[allow(dead_code, non_upper_case_globals, unused_imports)]
-            mod not_a_binding {
-                mod local {
-                    pub(crate) const $name: () = ();
-                }
-                use self::local::*;
-                use $crate::bindings::*;
-                const _: () = $name;
-            }
-        };
-    };
     (@dev $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
-        $crate::net_symbols!(@name $T, $name);
         $(const _: () = assert!(
             <$T as $crate::net::dev::Driver>::$has,
             concat!("`", stringify!($f), "` is named but not implemented")
         );)?
-        ::core::arch::global_asm!(
-            concat!(".set ", stringify!($name), ", {}"),
-            sym $crate::net::dev::Adapter::<$T>::$f
-        );
+        $crate::net_symbols!(@alias $name, $crate::net::dev::Adapter::<$T>::$f);
     };
     (@link $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
-        $crate::net_symbols!(@name $T, $name);
         $(const _: () = assert!(
             <$T as $crate::net::rtnl::LinkOps>::$has,
             concat!("`", stringify!($f), "` is named but not implemented")
         );)?
+        $crate::net_symbols!(@alias $name, $crate::net::rtnl::LinkAdapter::<$T>::$f);
+    };
+    // A request to kbuild: the alias and the target's symbol, each a
+    // NUL-terminated string, in a section that kbuild removes.
+    (@alias $name:ident, $f:path) => {
         ::core::arch::global_asm!(
-            concat!(".set ", stringify!($name), ", {}"),
-            sym $crate::net::rtnl::LinkAdapter::<$T>::$f
+            ".pushsection .rust_symbol_aliases",
+            concat!(".asciz \"", stringify!($name), "\""),
+            ".asciz \"{}\"",
+            ".popsection",
+            sym $f
         );
     };
 }

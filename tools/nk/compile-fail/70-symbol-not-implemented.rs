@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A name `symbols:` gives an entry point starts with the link kind and
-//! `_`: in the driver's object a local `memcpy` would capture the driver's
-//! own calls of the global one.
+//! `symbols:` names only entry points the driver implements: the table has
+//! no `ndo_open` here, so a `nk_cf_open` would name code the core never
+//! calls through it.
 
 // expect: E0080
-// expect-msg: does not start with the link kind
+// expect-msg: `open` is named but not implemented
 // expect-emit: obj
 
 use kernel::{
@@ -47,7 +47,7 @@ impl LinkOps for D {
 
 kernel::module_net_driver! {
     type: D,
-    symbols: { start_xmit: memcpy },
+    symbols: { start_xmit: nk_cf_xmit, open: nk_cf_open },
     name: "nk_compile_fail",
     authors: ["netkit-rs"],
     description: "A compile-fail case",
