@@ -31,6 +31,8 @@ pub use extack::ExtAck;
 pub use link::{HasLinkOps, LinkAdapter, LinkOps, LinkOpsTable};
 pub use newlink::{NameAssign, NewDevice, NewLinkDone, NewLinkParams, Peer, Primary, Registered};
 pub use registration::Registration;
+#[doc(hidden)]
+pub use symbols::symbol_name_ok;
 pub use unregister::dellink_leasees;
 pub(crate) use unregister::UnregisterList;
 

@@ -2,6 +2,31 @@
 
 //! C names for a driver's entry points.
 
+use crate::prelude::CStr;
+
+/// Whether `name` may name an entry point of a driver of link kind `kind`:
+/// `kind` is a lowercase letter and lowercase letters or digits, `name` is
+/// `kind`, `_`, and lowercase letters, digits or `_`. No symbol the linker,
+/// its scripts or the tools after it (kallsyms, sorttable, modpost) look
+/// up by name has that form: theirs start with `_` or are in the bindings.
+#[doc(hidden)]
+pub const fn symbol_name_ok(name: &str, kind: &CStr) -> bool {
+    let (n, k) = (name.as_bytes(), kind.to_bytes());
+    if k.is_empty() || !k[0].is_ascii_lowercase() || n.len() <= k.len() + 1 || n[k.len()] != b'_' {
+        return false;
+    }
+    let mut i = 0;
+    while i < n.len() {
+        let c = n[i];
+        let ok = c.is_ascii_lowercase() || c.is_ascii_digit() || (c == b'_' && i >= k.len());
+        if !ok || (i < k.len() && c != k[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Names entry points of driver `$T` after C functions.
 ///
 /// `start_xmit: netkit_xmit` makes the `ndo_start_xmit` the core calls
@@ -13,8 +38,12 @@
 /// Each name is a local symbol at the entry point's address, which kbuild
 /// adds to the object once it is built (`scripts/rust_symbol_aliases.sh`):
 /// added after every reference in the object is resolved and local to it,
-/// it cannot capture a reference to any symbol, whatever its name. Naming
-/// an entry point the driver does not implement fails the build.
+/// it cannot capture a reference. Tools after the link find symbols by name
+/// whatever their binding (kallsyms takes `_text` as its base, sorttable
+/// the `__start_mcount_loc` range), so a name must also be the link kind,
+/// `_` and lowercase letters, digits or `_` (the kind a lowercase letter
+/// and lowercase letters or digits), and not one the bindings declare.
+/// Naming an entry point the driver does not implement fails the build.
 ///
 /// Keys: the `net_device_ops`, `ethtool_ops` and `netdev_queue_mgmt_ops`
 /// entries of [`Driver`](crate::net::dev::Driver) (`init`, `uninit`, `open`,
@@ -99,6 +128,7 @@ macro_rules! net_symbols {
         $crate::net_symbols!(@link $T, get_link_net, [HAS_GET_LINK_NET], $name);
     };
     (@dev $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
+        $crate::net_symbols!(@name $T, $name);
         $(const _: () = assert!(
             <$T as $crate::net::dev::Driver>::$has,
             concat!("`", stringify!($f), "` is named but not implemented")
@@ -106,11 +136,34 @@ macro_rules! net_symbols {
         $crate::net_symbols!(@alias $name, $crate::net::dev::Adapter::<$T>::$f);
     };
     (@link $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
+        $crate::net_symbols!(@name $T, $name);
         $(const _: () = assert!(
             <$T as $crate::net::rtnl::LinkOps>::$has,
             concat!("`", stringify!($f), "` is named but not implemented")
         );)?
         $crate::net_symbols!(@alias $name, $crate::net::rtnl::LinkAdapter::<$T>::$f);
+    };
+    (@name $T:ty, $name:ident) => {
+        const _: () = assert!(
+            $crate::net::rtnl::symbol_name_ok(
+                stringify!($name),
+                <$T as $crate::net::rtnl::LinkOps>::KIND,
+            ),
+            concat!("`", stringify!($name), "` is not the link kind, `_` and [a-z0-9_]")
+        );
+        const _: () = {
+            // Two glob imports of `$name`: ambiguous (an error) if the
+            // bindings have it.
+            #[allow(dead_code, non_upper_case_globals, unused_imports)]
+            mod not_a_binding {
+                mod local {
+                    pub(crate) const $name: () = ();
+                }
+                use self::local::*;
+                use $crate::bindings::*;
+                const _: () = $name;
+            }
+        };
     };
     // A request to kbuild: the alias and the target's symbol, each a
     // NUL-terminated string, in a section that kbuild removes.
