@@ -9,6 +9,7 @@
 #                                               races: create/delete, attach, lease
 #   make lint                                   rustfmt, checkpatch, clippy
 #   make fmt                                    rustfmt the repo's Rust files
+#   make coverage                               line/branch coverage of netkit.c
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
 #   make shell                                  interactive shell in the VM
@@ -25,12 +26,12 @@ export NK_VM_CMD := $(value CMD)
 
 NK := tools/nk
 
-.PHONY: all env kernel vm shell check run bench fuzz stress lint fmt clean help
+.PHONY: all env kernel vm shell check run bench fuzz stress lint fmt clean help coverage
 
 all: run
 
 help:
-	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -46,6 +47,9 @@ shell: kernel
 
 check:
 	@$(NK)/check.sh
+
+coverage:
+	@$(NK)/coverage.sh
 
 run:
 	@$(NK)/run.sh

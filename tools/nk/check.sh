@@ -12,7 +12,7 @@ nk_kernel_vars
 "$NK_REPO/tools/nk/go-tests.sh"
 
 mkdir -p "$NK_CACHE/run"
-NK_RUN_DIR=$(mktemp -d "$NK_CACHE/run/check.XXXXXX")
+NK_RUN_DIR=${NK_CHECK_RUN_DIR:-$(mktemp -d "$NK_CACHE/run/check.XXXXXX")}
 export NK_RUN_DIR
 nk_say "check: IMPL=$IMPL KDEBUG=$KDEBUG${T:+ T=$T}"
 rc=0

@@ -190,13 +190,18 @@ nk_kernels() {
 	for i in $impls; do IMPL=$i "$@" "$NK_REPO/tools/nk/kernel.sh"; done
 }
 
-# IMPL (c|rust) and KDEBUG (0|1) select a kernel and its build directory.
+# IMPL (c|rust) and KDEBUG (0|1|cov) select a kernel and its build directory;
+# KDEBUG=cov is the C driver with gcov (make coverage).
 nk_kernel_vars() {
 	IMPL=${IMPL:-c}
 	KDEBUG=${KDEBUG:-0}
 	case $IMPL in c | rust) ;; *) nk_die "IMPL must be c or rust, not '$IMPL'" ;; esac
+	case $KDEBUG in 0 | 1) ;; cov) [ "$IMPL" = c ] ||
+		nk_die "KDEBUG=cov is for IMPL=c: 7.3 builds no Rust object with coverage" ;;
+	*) nk_die "KDEBUG must be 0, 1 or cov, not '$KDEBUG'" ;; esac
 	NK_KSUF=
 	[ "$KDEBUG" = 1 ] && NK_KSUF=-debug
+	[ "$KDEBUG" = cov ] && NK_KSUF=-cov
 	NK_KBUILD=$NK_CACHE/build/$IMPL$NK_KSUF
 	NK_BZIMAGE=$NK_KBUILD/arch/x86/boot/bzImage
 	export IMPL KDEBUG NK_KSUF NK_KBUILD NK_BZIMAGE

@@ -15,6 +15,7 @@ DUMMY=$NK_KSRC/tools/testing/selftests/drivers/net/dummy
 HW=$NK_KSRC/tools/testing/selftests/drivers/net/hw
 BPF=$NK_CACHE/bpf/$IMPL
 [ "$KDEBUG" = 1 ] && BPF=$BPF-debug
+[ "$KDEBUG" = cov ] && BPF=$BPF-cov
 KTAP=$NK_RUN/ktap
 # Per suite; KASAN and lockdep under TCG make nk_qlease take ~20-40 min.
 SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-1500}
@@ -408,8 +409,8 @@ vm_impl() {
 	*) why="${why:+$why, }dummy module is '${dko:-missing}', not $want" ;;
 	esac
 	case $(uname -r) in
-	*-nk-"$IMPL" | *-nk-"$IMPL"-debug) ;;
-	*) why="${why:+$why, }release $(uname -r) does not end in -nk-$IMPL[-debug]" ;;
+	*-nk-"$IMPL" | *-nk-"$IMPL"-debug | *-nk-"$IMPL"-cov) ;;
+	*) why="${why:+$why, }release $(uname -r) does not end in -nk-$IMPL[-debug|-cov]" ;;
 	esac
 	echo "# vm.impl: IMPL=$IMPL $(uname -r) $got dummy=$dko"
 	if [ -z "$why" ]; then
@@ -459,6 +460,9 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 		sed 's/^/# /' /sys/kernel/debug/kmemleak | head -n 100
 	fi
 fi
+# KDEBUG=cov: the C netkit's gcov counts, for make coverage.
+gcda=$(find /sys/kernel/debug/gcov -name netkit.gcda 2>/dev/null | head -n 1)
+[ -z "$gcda" ] || cp "$gcda" "$NK_RUN/netkit.gcda"
 if [ -s /tmp/dmesg.boot.bad ]; then
 	echo "# dmesg shows problems during boot, before any suite ran:"
 	sed 's/^/# /' /tmp/dmesg.boot.bad
