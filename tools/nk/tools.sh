@@ -7,6 +7,9 @@
 # scripts look for them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# For the uapi headers below, the same in every kernel of this source: with
+# IMPL=both (make bench), the C kernel's build dir.
+[ "${IMPL:-c}" = rust ] || IMPL=c
 nk_kernel_vars
 mkdir -p "$NK_CACHE/nk-tools"
 nk_run "tools: nk_bpf, nk_progs.bpf.o" "$NK_LOGS/nk-tools.log" \
