@@ -8,6 +8,7 @@ fdinfo and link info, program verdicts (pass, drop, next, redirect),
 bpf_fib_lookup() from a program."""
 
 import contextlib
+import ctypes
 import errno
 import json
 import os
@@ -402,10 +403,29 @@ def test_peer_attach() -> None:
     ksft_true(ping())
 
 
+# __NR_bpf and BPF_OBJ_GET.
+NR_BPF = {"x86_64": 321, "aarch64": 280}
+BPF_OBJ_GET = 7
+
+
+def link_fdinfo(pin):
+    """/proc/self/fdinfo of the bpf_link pinned at pin."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    path = ctypes.create_string_buffer(str(pin).encode())
+    attr = ctypes.create_string_buffer(struct.pack("QIIi4x", ctypes.addressof(path), 0, 0, 0))
+    fd = libc.syscall(NR_BPF[os.uname().machine], BPF_OBJ_GET, attr, len(attr.raw))
+    if fd < 0:
+        raise OSError(ctypes.get_errno(), f"BPF_OBJ_GET {pin}")
+    try:
+        return Path(f"/proc/self/fdinfo/{fd}").read_text()
+    finally:
+        os.close(fd)
+
+
 def test_links() -> None:
     """bpf_link on both sides: link ids in query, programs run (pass counted
-    for both directions), bpftool shows one netkit link per side with the
-    right ifindex, EBUSY detaching a link's program, link-update to
+    for both directions), bpftool and the links' fdinfo show one netkit link
+    per side with the right ifindex, EBUSY detaching a link's program, link-update to
     nk_drop_ipv4 makes ping fail and drops 5 datagrams from the pod (its
     counter and nk1's tx_dropped +5), link-detach restores ping, ENOLINK
     updating a detached link, and deleting the device leaves the primary
@@ -428,6 +448,10 @@ def test_links() -> None:
     byside = {l["attach_type"]: l for l in nkl}
     ksft_eq(byside["netkit_primary"]["ifindex"], idx0)
     ksft_eq(byside["netkit_peer"]["ifindex"], idx1)
+    for pin, idx, side in (("l_prim", idx0, "primary"), ("l_peer", idx1, "peer")):
+        info = link_fdinfo(PIN / pin)
+        ksft_true(f"ifindex:\t{idx}\n" in info, comment=info)
+        ksft_true(re.search(rf"^attach_type:\t\d+ \({side}\)$", info, re.M), comment=info)
     # A link's program cannot be detached as a plain program.
     ksft_eq(nk_err(f"detach nk0 peer {PIN}/nk_count_ipv4"), errno.EBUSY)
     # Update in place, then detach.
