@@ -29,8 +29,8 @@ pub const fn symbol_name_ok(name: &str, kind: &CStr) -> bool {
 
 /// Names entry points of driver `$T` after C functions.
 ///
-/// `start_xmit: netkit_xmit` makes the `ndo_start_xmit` the core calls
-/// show as `netkit_xmit` in `/proc/kallsyms` and in `%pS` (e.g. the location
+/// `start_xmit: veth_xmit` makes the `ndo_start_xmit` the core calls
+/// show as `veth_xmit` in `/proc/kallsyms` and in `%pS` (e.g. the location
 /// the `kfree_skb` tracepoint records for a drop in it), as the function of
 /// a C driver would. (Kprobe events refuse Rust functions, which have no
 /// ftrace entry, under any name.)
