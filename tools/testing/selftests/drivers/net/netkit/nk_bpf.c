@@ -10,7 +10,8 @@
  *   nk_bpf attach DEV TYPE PROG [OPT..]  BPF_PROG_ATTACH (mprog)
  *   nk_bpf detach DEV TYPE [PROG] [OPT..]
  *   nk_bpf link DEV TYPE PROG PIN [OPT..] bpf_link_create, link pinned at PIN
- *   nk_bpf link-update PIN PROG
+ *   nk_bpf link-update PIN PROG [OLD]    bpf_link_update, with BPF_F_REPLACE
+ *                                        and OLD if given
  *   nk_bpf link-detach PIN
  *   nk_bpf query DEV TYPE                print {"revision", "prog_ids", "link_ids"}
  *   nk_bpf counters DIR                  print the counters map as JSON
@@ -18,10 +19,11 @@
  *
  * TYPE is primary or peer (netkit), ingress or egress (tcx). OPT is
  * before|after PROG, before_link|after_link PIN, first, last, replace PROG,
- * revision N. PROG is a pinned program path. KEY and VALUE are comma-separated
- * fields laid out in order: a.b.c.d (4 bytes, network order),
- * xx:xx:xx:xx:xx:xx (6 bytes) or a number (u32, host order); their sizes must
- * be the map's. On failure prints "errno N (NAME)" and exits 1.
+ * replace_fd N (BPF_F_REPLACE with fd number N, open or not), revision N,
+ * nofile (link only: RLIMIT_NOFILE lowered so the link gets no fd). PROG is
+ * a pinned program path. KEY and VALUE are comma-separated fields laid out in
+ * order: a.b.c.d (4 bytes, network order), xx:xx:xx:xx:xx:xx (6 bytes) or a
+ * number (u32, host order); their sizes must be the map's. On failure prints "errno N (NAME)" and exits 1.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -30,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -86,6 +90,7 @@ struct rel {
 	__u32 relative_fd;
 	__u32 replace_fd;
 	__u64 revision;
+	bool nofile;
 };
 
 static void parse_opts(int argc, char **argv, struct rel *r)
@@ -99,6 +104,10 @@ static void parse_opts(int argc, char **argv, struct rel *r)
 		}
 		if (!strcmp(o, "last")) {
 			r->flags |= BPF_F_AFTER;
+			continue;
+		}
+		if (!strcmp(o, "nofile")) {
+			r->nofile = true;
 			continue;
 		}
 		if (!v) {
@@ -115,6 +124,9 @@ static void parse_opts(int argc, char **argv, struct rel *r)
 		} else if (!strcmp(o, "replace")) {
 			r->flags |= BPF_F_REPLACE;
 			r->replace_fd = obj_get(v);
+		} else if (!strcmp(o, "replace_fd")) {
+			r->flags |= BPF_F_REPLACE;
+			r->replace_fd = strtoul(v, NULL, 0);
 		} else if (!strcmp(o, "revision")) {
 			r->revision = strtoull(v, NULL, 0);
 		} else {
@@ -197,12 +209,29 @@ static int cmd_attach(int argc, char **argv, bool detach)
 	return err ? fail(detach ? "detach" : "attach", errno) : 0;
 }
 
+/* The next fd would be the lowest free one: make that one past the limit. */
+static void nofile(void)
+{
+	struct rlimit rl;
+	int fd = dup(0);
+
+	if (fd < 0 || close(fd) || getrlimit(RLIMIT_NOFILE, &rl)) {
+		perror("nofile");
+		exit(2);
+	}
+	rl.rlim_cur = fd;
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		perror("setrlimit");
+		exit(2);
+	}
+}
+
 static int cmd_link(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, o);
 	enum bpf_attach_type type;
 	struct rel r = {};
-	int fd;
+	int fd, prog_fd, ifindex;
 
 	if (argc < 4)
 		return fail("usage: link DEV TYPE PROG PIN [OPT...]", EINVAL);
@@ -216,7 +245,11 @@ static int cmd_link(int argc, char **argv)
 		o.netkit.relative_fd = r.relative_fd;
 		o.netkit.expected_revision = r.revision;
 	}
-	fd = bpf_link_create(obj_get(argv[2]), dev_index(argv[0]), type, &o);
+	prog_fd = obj_get(argv[2]);
+	ifindex = dev_index(argv[0]);
+	if (r.nofile)
+		nofile();
+	fd = bpf_link_create(prog_fd, ifindex, type, &o);
 	if (fd < 0)
 		return fail("link_create", errno);
 	if (bpf_obj_pin(fd, argv[3]))
@@ -226,9 +259,15 @@ static int cmd_link(int argc, char **argv)
 
 static int cmd_link_update(int argc, char **argv)
 {
+	LIBBPF_OPTS(bpf_link_update_opts, o);
+
 	if (argc < 2)
-		return fail("usage: link-update PIN PROG", EINVAL);
-	if (bpf_link_update(obj_get(argv[0]), obj_get(argv[1]), NULL))
+		return fail("usage: link-update PIN PROG [OLD]", EINVAL);
+	if (argc > 2) {
+		o.flags = BPF_F_REPLACE;
+		o.old_prog_fd = obj_get(argv[2]);
+	}
+	if (bpf_link_update(obj_get(argv[0]), obj_get(argv[1]), &o))
 		return fail("link_update", errno);
 	return 0;
 }

@@ -578,12 +578,99 @@ def test_trace_names() -> None:
     ksft_eq(drops, ["netkit_xmit"] * 3)
 
 
+def test_backlog_drop() -> None:
+    """A frame the peer's backlog refuses is counted once in nk0's
+    tx_dropped and nowhere else: netdev_max_backlog 0 and nk1's RPS on the
+    other CPU make the backlog refuse frames pktgen sends on nk0 (L2, to
+    another host's MAC: nk1's stack drops them without a reply).
+    pktgen sends until the count went through: nk0 tx == count == nk1 rx,
+    and nk0's tx_dropped equals the drops pktgen saw returned (some)."""
+    if os.cpu_count() < 2:
+        raise KsftSkipEx("needs 2 CPUs")
+    ns = pod(mode="l2")
+    pg = Path("/proc/net/pktgen")
+    if not pg.exists():
+        raise KsftSkipEx("no /proc/net/pktgen (CONFIG_NET_PKTGEN)")
+    sysctl = Path("/proc/sys/net/core/netdev_max_backlog")
+    old = sysctl.read_text()
+    cmd(f"ip netns exec {ns.name} sh -c 'echo 2 > /sys/class/net/nk1/queues/rx-0/rps_cpus'",
+        shell=True)
+    (pg / "kpktgend_0").write_text("rem_device_all")
+    (pg / "kpktgend_0").write_text("add_device nk0")
+    defer((pg / "kpktgend_0").write_text, "rem_device_all")
+    count = 20000
+    for c in (f"count {count}", "clone_skb 0", "pkt_size 64", "delay 0",
+              "dst 10.11.0.2", "dst_mac 02:00:00:00:00:01", "udp_dst_min 9",
+              "udp_dst_max 9"):
+        (pg / "nk0").write_text(c)
+    b0, b1 = snap("nk0"), snap("nk1", ns)
+    sysctl.write_text("0")
+    try:
+        (pg / "pgctrl").write_text("start")
+    finally:
+        sysctl.write_text(old)
+    d0, d1 = delta(b0, "nk0"), delta(b1, "nk1", ns)
+    result = (pg / "nk0").read_text()
+    errors = int(re.search(r"errors: (\d+)", result).group(1))
+    ksft_eq(d0["tx"], count, comment=d0)
+    ksft_eq(d1["rx"], count, comment=d1)
+    ksft_eq(d0["tx_dropped"], errors, comment=(d0, result))
+    ksft_ge(errors, 1, comment=result)
+
+
+def test_attach_replace_fd() -> None:
+    """BPF_F_REPLACE with a replace fd that is not open fails with EBADF, with
+    one that is not a BPF program (stdin) with EINVAL; nothing is attached."""
+    _ = pod()
+    load()
+    p = f"{PIN}/nk_pass"
+    ksft_eq(nk_err(f"attach nk0 primary {p} replace_fd 999"), errno.EBADF)
+    ksft_eq(nk_err(f"attach nk0 primary {p} replace_fd 0"), errno.EINVAL)
+    ksft_eq(query("nk0", "primary")["prog_ids"], [])
+
+
+def prog_exists(pid):
+    return cmd(f"bpftool prog show id {pid}", fail=False).ret == 0
+
+
+def test_link_errors() -> None:
+    """bpf_link create with a stale expected revision fails with ESTALE, and
+    with no fd left for the link (RLIMIT_NOFILE) with EMFILE; neither leaves
+    a link or program. link-update naming an old program the link does not
+    run fails with EPERM; naming the program it runs as the new one succeeds
+    and changes nothing (revision, program, ping). Once unpinned, the
+    programs are freed."""
+    _ = pod()
+    load()
+    ids = {n: prog_id(n) for n in ("nk_pass", "nk_next", "nk_drop")}
+    link = f"link nk0 primary {PIN}/nk_pass {PIN}/l0"
+    q0 = query("nk0", "primary")
+    ksft_eq(nk_err(f"{link} revision 9"), errno.ESTALE)
+    ksft_eq(nk_err(f"{link} nofile"), errno.EMFILE)
+    ksft_eq(query("nk0", "primary"), q0)
+    ksft_eq(q0["prog_ids"], [])
+    links = json.loads(cmd("bpftool -j link show").stdout)
+    ksft_eq([l for l in links if l.get("type") == "netkit"], [])
+    nk_bpf(link)
+    rev = query("nk0", "primary")["revision"]
+    ksft_eq(nk_err(f"link-update {PIN}/l0 {PIN}/nk_drop {PIN}/nk_next"), errno.EPERM)
+    nk_bpf(f"link-update {PIN}/l0 {PIN}/nk_pass {PIN}/nk_pass")
+    nk_bpf(f"link-update {PIN}/l0 {PIN}/nk_pass")
+    q = query("nk0", "primary")
+    ksft_eq((q["revision"], q["prog_ids"]), (rev, [ids["nk_pass"]]))
+    ksft_true(ping())
+    cmd(f"rm -rf {PIN}")
+    ksft_busy_wait(lambda: not any(prog_exists(i) for i in ids.values()), deadline=10)
+    ksft_eq(query("nk0", "primary")["prog_ids"], [])
+
+
 def main() -> None:
     ksft_run([test_forward_l3, test_forward_l2, test_stats,
               test_blackhole_policy, test_peer_down_drops,
               test_prog_attach_errors, test_single_attach_refused,
               test_mprog_order, test_peer_attach, test_links, test_redirect,
-              test_fib_lookup_rcu, test_trace_names])
+              test_fib_lookup_rcu, test_trace_names, test_backlog_drop,
+              test_attach_replace_fd, test_link_errors])
     ksft_exit()
 
 

@@ -401,6 +401,21 @@ def test_peer_ifindex() -> None:
     ksft_eq(link("nkj")["ifindex"], 4001)
 
 
+def test_peer_register_fails() -> None:
+    """A newlink whose peer cannot be registered fails with the core's errno
+    and no extack, and leaves no device: peer named like an existing device
+    (EEXIST), peer ifindex in use while the primary's is given (EBUSY)."""
+    for args, err in (("peer name lo", "File exists"),
+                      ("index 4010 type netkit peer name nkc index 1", "Device or resource busy")):
+        args = args if args.startswith("index") else f"type netkit {args}"
+        r = cmd(f"ip link add nkx {args}", fail=False)
+        defer(cmd, "ip link del nkx", fail=False)
+        ksft_ne(r.ret, 0, comment=args)
+        ksft_eq(r.stderr.strip(), f"RTNETLINK answers: {err}", comment=args)
+        ksft_eq(ip("link show type netkit", json=True), [], comment=args)
+        ksft_eq(cmd("ip link show nkc", fail=False).ret, 1, comment=args)
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--headroom-child"]:
         headroom_child(int(sys.argv[2]))
@@ -412,7 +427,8 @@ def main() -> None:
               test_changelink_peer_refused, test_changelink_single,
               test_queue_limits, test_carrier, test_drvinfo, test_netns_move,
               test_delete_either_side, test_delete_netns, test_peer_ifindex,
-              test_headroom_bound, test_group_delete_order])
+              test_headroom_bound, test_group_delete_order,
+              test_peer_register_fails])
     ksft_exit()
 
 
