@@ -9,7 +9,10 @@
 #                                               races: create/delete, attach, lease
 #   make lint                                   rustfmt, checkpatch, clippy
 #   make fmt                                    rustfmt the repo's Rust files
-#   make coverage                               line/branch coverage of netkit.c
+#   make coverage [IMPL=c|rust|both]            coverage of netkit.c (gcov) or
+#                                               netkit.rs (KCOV)
+#   make mutants [M=regex] [MUTANTS=file|dir]   one-line mutants of the Rust
+#                                               netkit against the suites
 #   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
 #   make shell                                  interactive shell in the VM
@@ -26,12 +29,13 @@ export NK_VM_CMD := $(value CMD)
 
 NK := tools/nk
 
-.PHONY: all env kernel vm shell check run bench fuzz stress lint fmt clean help coverage
+.PHONY: all env kernel vm shell check run bench fuzz stress lint fmt clean help coverage \
+	mutants
 
 all: run
 
 help:
-	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,22p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -48,8 +52,12 @@ shell: kernel
 check:
 	@$(NK)/check.sh
 
+# IMPL defaults to c for coverage.
 coverage:
-	@$(NK)/coverage.sh
+	@IMPL=$(if $(filter file,$(origin IMPL)),c,$(IMPL)) $(NK)/coverage.sh
+
+mutants:
+	@M='$(M)' MUTANTS='$(MUTANTS)' $(NK)/mutants.sh
 
 run:
 	@$(NK)/run.sh

@@ -69,14 +69,19 @@ fragments() {
 	else
 		echo "$NK_REPO/tools/nk/config/kunit.config"
 	fi
-	[ "$KDEBUG" != cov ] || echo "$NK_REPO/tools/nk/config/cov.config"
+	[ "$KDEBUG" != cov ] || echo "$NK_REPO/tools/nk/config/cov-$1.config"
 }
 FRAGMENTS=$(fragments "$IMPL")
 # KDEBUG kernels get their own release (e.g. 7.3.0-nk-rust-debug), so each
 # kernel's modules have their own /lib/modules directory in the rootfs.
 MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1 LOCALVERSION=$NK_KSUF"
-# KDEBUG=cov: gcov for the C netkit only.
-[ "$KDEBUG" != cov ] || MAKE="$MAKE GCOV_PROFILE_netkit.o=y"
+# KDEBUG=cov: gcov for the C netkit, KCOV for the Rust one, nothing else.
+if [ "$KDEBUG" = cov ]; then
+	case $IMPL in
+	c) MAKE="$MAKE GCOV_PROFILE_netkit.o=y" ;;
+	rust) MAKE="$MAKE KCOV_INSTRUMENT_netkit.o=y" ;;
+	esac
+fi
 
 # config_want IMPL: the config stamp a build dir of IMPL must carry. The
 # fragments, the patches (they add Kconfig symbols, whose defaults `make`
@@ -128,7 +133,8 @@ sibling() {
 		other=$NK_CACHE/build/$other$NK_KSUF
 		[ -f "$other/arch/x86/boot/bzImage" ] && echo "$other" && return 0
 	done
-	# KDEBUG=cov differs from the plain kernel of its IMPL in gcov alone.
+	# KDEBUG=cov differs from the plain kernel of its IMPL in gcov (or
+	# KCOV) alone.
 	other=$NK_CACHE/build/$IMPL
 	[ "$KDEBUG" = cov ] && [ -f "$other/arch/x86/boot/bzImage" ] && echo "$other"
 	return 0

@@ -15,6 +15,9 @@ mkdir -p "$NK_CACHE/nk-tools"
 nk_run "tools: nk_bpf, nk_progs.bpf.o" "$NK_LOGS/nk-tools.log" \
 	nk_chroot make -C "$NK_REPO/tools/testing/selftests/drivers/net/netkit" \
 	OUTPUT="$NK_CACHE/nk-tools"
+nk_run "tools: kcov-preload.so (make coverage IMPL=rust)" "$NK_LOGS/kcov-preload.log" \
+	nk_chroot gcc -Wall -Wextra -O2 -shared -fPIC -o "$NK_CACHE/nk-tools/kcov-preload.so" \
+	"$NK_REPO/tools/nk/guest/kcov-preload.c"
 nk_run "tools: net selftest helpers (cmsg_sender, udpgso)" "$NK_LOGS/net-tools.log" \
 	nk_chroot make -C "$NK_KSRC/tools/testing/selftests/net" cmsg_sender udpgso
 nk_run "tools: net/lib helpers (xdp_dummy.bpf.o, ...)" "$NK_LOGS/net-lib-tools.log" \

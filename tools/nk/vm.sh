@@ -56,7 +56,7 @@ KDEBUG=$KDEBUG
 NK_ICOUNT=$ICOUNT
 EOF
 # T, and the knobs of the guest scripts (NK_BENCH_*, NK_FUZZ_*, NK_STRESS_*)
-for v in T NK_SUITE_TIMEOUT $(compgen -v | grep -E '^NK_(BENCH|FUZZ|STRESS)_'); do
+for v in T NK_SUITE_TIMEOUT NK_CHECK_FAILFAST $(compgen -v | grep -E '^NK_(BENCH|FUZZ|STRESS)_'); do
 	[ -n "${!v:-}" ] && printf '%s=%q\n' "$v" "${!v}" >>"$run/env"
 done
 

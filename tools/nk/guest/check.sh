@@ -3,6 +3,7 @@
 # Runs in the VM: every suite from a clean state, one KTAP line per case named
 # suite.case, renumbered across suites. Results also go to $NK_RUN/ktap.
 #   T=pattern  run only the cases whose suite.case matches (grep -E)
+#   NK_CHECK_FAILFAST=1  stop selecting cases after the first failure
 set -u
 # Run from a copy: the checkout may change during a long run.
 if [ "${NK_CHECK_COPY:-}" != 1 ]; then
@@ -17,6 +18,12 @@ BPF=$NK_CACHE/bpf/$IMPL
 [ "$KDEBUG" = 1 ] && BPF=$BPF-debug
 [ "$KDEBUG" = cov ] && BPF=$BPF-cov
 KTAP=$NK_RUN/ktap
+# KDEBUG=cov with IMPL=rust: each process the suites start records the KCOV
+# PCs of the Rust netkit it runs (tools/nk/guest/kcov-preload.c).
+if [ "$KDEBUG" = cov ] && [ "$IMPL" = rust ]; then
+	mkdir -p /run/nk-kcov
+	export NK_KCOV_DIR=/run/nk-kcov LD_PRELOAD=$NK_CACHE/nk-tools/kcov-preload.so
+fi
 # Per suite; KASAN and lockdep under TCG make nk_qlease take ~20-40 min.
 SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-1500}
 [ "$KDEBUG" = 1 ] && SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-4800}
@@ -54,7 +61,11 @@ result() {
 	echo "$line" >>"$KTAP"
 }
 
+# NK_CHECK_FAILFAST=1 (make mutants): once a case failed, select no more.
 selected() {
+	if [ "${NK_CHECK_FAILFAST:-}" = 1 ] && grep -q '^not ok' "$KTAP"; then
+		return 1
+	fi
 	[ -z "${T:-}" ] || echo "$1" | grep -qE -- "$T"
 }
 
@@ -79,7 +90,7 @@ check_dmesg() {
 # lists less, vanishes or stops early fails `SUITE.count`.
 declare -A MIN_CASES=(
 	[kunit]=7 [nk_qlease]=45 [link_netns]=4 [tc_netkit]=7
-	[nk_datapath]=16 [nk_lease]=8 [nk_netlink]=23
+	[nk_datapath]=17 [nk_lease]=8 [nk_netlink]=25
 	[go_netlink]=2 [go_rtnetlink]=1 [clients]=4 [nk_cilium]=16
 	[dummy]=12 [net_dummy]=7
 	[hw_nk_netns]=1 [hw_nk_qlease]=5 [hw_nk_qlease_netif]=1 [hw_nk_devmem]=5
@@ -460,7 +471,12 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 		sed 's/^/# /' /sys/kernel/debug/kmemleak | head -n 100
 	fi
 fi
-# KDEBUG=cov: the C netkit's gcov counts, for make coverage.
+# KDEBUG=cov: the C netkit's gcov counts or the Rust one's KCOV PCs, for
+# make coverage.
+if [ -n "${NK_KCOV_DIR:-}" ]; then
+	unset LD_PRELOAD
+	sort -u "$NK_KCOV_DIR/pcs" >"$NK_RUN/kcov-pcs.txt" 2>/dev/null
+fi
 gcda=$(find /sys/kernel/debug/gcov -name netkit.gcda 2>/dev/null | head -n 1)
 [ -z "$gcda" ] || cp "$gcda" "$NK_RUN/netkit.gcda"
 if [ -s /tmp/dmesg.boot.bad ]; then

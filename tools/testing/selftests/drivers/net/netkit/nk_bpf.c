@@ -20,14 +20,18 @@
  * TYPE is primary or peer (netkit), ingress or egress (tcx). OPT is
  * before|after PROG, before_link|after_link PIN, first, last, replace PROG,
  * replace_fd N (BPF_F_REPLACE with fd number N, open or not), revision N,
- * nofile (link only: RLIMIT_NOFILE lowered so the link gets no fd). PROG is
- * a pinned program path. KEY and VALUE are comma-separated fields laid out in
- * order: a.b.c.d (4 bytes, network order), xx:xx:xx:xx:xx:xx (6 bytes) or a
- * number (u32, host order); their sizes must be the map's. On failure prints "errno N (NAME)" and exits 1.
+ * nofile (link only: RLIMIT_NOFILE lowered so the link gets no fd), failnth N
+ * (link only: the link create's N-th slab allocation fails; prints
+ * "failnth_left M", M > 0 if fewer were made). PROG is a pinned program
+ * path. KEY and VALUE are comma-separated fields laid out in order: a.b.c.d
+ * (4 bytes, network order), xx:xx:xx:xx:xx:xx (6 bytes) or a number (u32,
+ * host order); their sizes must be the map's. On failure prints "errno N
+ * (NAME)" and exits 1.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +95,7 @@ struct rel {
 	__u32 replace_fd;
 	__u64 revision;
 	bool nofile;
+	int failnth;
 };
 
 static void parse_opts(int argc, char **argv, struct rel *r)
@@ -127,6 +132,8 @@ static void parse_opts(int argc, char **argv, struct rel *r)
 		} else if (!strcmp(o, "replace_fd")) {
 			r->flags |= BPF_F_REPLACE;
 			r->replace_fd = strtoul(v, NULL, 0);
+		} else if (!strcmp(o, "failnth")) {
+			r->failnth = atoi(v);
 		} else if (!strcmp(o, "revision")) {
 			r->revision = strtoull(v, NULL, 0);
 		} else {
@@ -226,12 +233,37 @@ static void nofile(void)
 	}
 }
 
+/* Arms fail-nth for the next N slab allocations of this thread. */
+static int fail_nth(int n)
+{
+	int fd = open("/proc/thread-self/fail-nth", O_RDWR);
+
+	if (fd < 0 || dprintf(fd, "%d", n) < 0) {
+		perror("fail-nth");
+		exit(2);
+	}
+	return fd;
+}
+
+/* Disarms fail-nth; returns how many allocations it still had to wait for. */
+static int fail_nth_left(int fd)
+{
+	char buf[16] = "";
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) < 0 || pwrite(fd, "0", 1, 0) < 0) {
+		perror("fail-nth");
+		exit(2);
+	}
+	close(fd);
+	return atoi(buf);
+}
+
 static int cmd_link(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, o);
 	enum bpf_attach_type type;
 	struct rel r = {};
-	int fd, prog_fd, ifindex;
+	int fd, prog_fd, ifindex, nth = -1, err;
 
 	if (argc < 4)
 		return fail("usage: link DEV TYPE PROG PIN [OPT...]", EINVAL);
@@ -249,9 +281,14 @@ static int cmd_link(int argc, char **argv)
 	ifindex = dev_index(argv[0]);
 	if (r.nofile)
 		nofile();
+	if (r.failnth)
+		nth = fail_nth(r.failnth);
 	fd = bpf_link_create(prog_fd, ifindex, type, &o);
+	err = errno;
+	if (r.failnth)
+		printf("failnth_left %d\n", fail_nth_left(nth));
 	if (fd < 0)
-		return fail("link_create", errno);
+		return fail("link_create", err);
 	if (bpf_obj_pin(fd, argv[3]))
 		return fail("pin", errno);
 	return 0;

@@ -664,13 +664,48 @@ def test_link_errors() -> None:
     ksft_eq(query("nk0", "primary")["prog_ids"], [])
 
 
+def test_link_alloc_failures() -> None:
+    """The n-th slab allocation of a bpf_link create fails (fail-nth), for
+    n = 1, 2, ... until one runs with no failure left to inject: a create
+    that failed returns ENOMEM and leaves no link, program or pin; the last
+    one succeeds with the program attached; at least one failed."""
+    _ = pod()
+    load()
+    fs = Path("/sys/kernel/debug/failslab")
+    if not fs.exists():
+        raise KsftSkipEx("no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
+    for knob, val in (("ignore-gfp-wait", "N"), ("verbose", "0")):
+        old = (fs / knob).read_text().strip()
+        (fs / knob).write_text(val)
+        defer((fs / knob).write_text, old)
+    errs = {}
+    for n in range(1, 200):
+        r = nk_bpf(f"link nk0 primary {PIN}/nk_pass {PIN}/l0 failnth {n}", fail=False)
+        left = int(re.search(r"failnth_left (\d+)", r.stdout).group(1))
+        q = query("nk0", "primary")
+        if r.ret:
+            errs[n] = int(re.search(r"errno (\d+)", r.stdout).group(1))
+            ksft_eq((q["prog_ids"], q["link_ids"]), ([], []), comment=(n, r.stdout))
+            ksft_true(not (PIN / "l0").exists(), comment=n)
+            continue
+        ksft_eq(q["prog_ids"], [prog_id("nk_pass")], comment=n)
+        (PIN / "l0").unlink()
+        ksft_busy_wait(lambda: query("nk0", "primary")["prog_ids"] == [], deadline=5)
+        if left:
+            break
+    ksft_ne(left, 0, comment=n)
+    ksft_ge(len(errs), 1)
+    ksft_eq(set(errs.values()), {errno.ENOMEM}, comment=errs)
+
+
 def main() -> None:
     ksft_run([test_forward_l3, test_forward_l2, test_stats,
               test_blackhole_policy, test_peer_down_drops,
               test_prog_attach_errors, test_single_attach_refused,
               test_mprog_order, test_peer_attach, test_links, test_redirect,
               test_fib_lookup_rcu, test_trace_names, test_backlog_drop,
-              test_attach_replace_fd, test_link_errors])
+              test_attach_replace_fd, test_link_errors,
+              test_link_alloc_failures])
     ksft_exit()
 
 

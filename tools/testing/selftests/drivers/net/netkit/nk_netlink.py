@@ -6,6 +6,9 @@ changelink rules, their errnos and extack messages, queue limits, MAC rules,
 carrier, drvinfo, netns moves and deletion."""
 
 import errno
+import gzip
+import os
+import re
 import socket
 import struct
 import sys
@@ -14,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 # pylint: disable=wrong-import-position
-from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_in,
-                        ksft_raises, ksft_true, ksft_busy_wait, EthtoolFamily, NetNS,
-                        NetNSEnter, NlError, Netlink, RtnlFamily, cmd, defer, ip)
+from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_ge,
+                        ksft_in, ksft_raises, ksft_true, ksft_busy_wait,
+                        EthtoolFamily, KsftSkipEx, NetNS, NetNSEnter, NlError,
+                        Netlink, RtnlFamily, cmd, defer, ip)
 
 CREATE = [Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL]
 
@@ -416,6 +420,90 @@ def test_peer_register_fails() -> None:
         ksft_eq(cmd("ip link show nkc", fail=False).ret, 1, comment=args)
 
 
+def test_bridge_headroom() -> None:
+    """A bridge sets its ports' rx headroom (ndo_set_rx_headroom): nka (L2,
+    headroom 16, as its peer) joins a bridge whose gretap port needs H > 16,
+    then nka and its peer both need H; nka leaves: its own headroom resets
+    to NET_SKB_PAD, the larger of the two sides, so both need NET_SKB_PAD."""
+    RtnlFamily().newlink({"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {
+        "mode": "l2", "headroom": 16}}}, flags=CREATE)
+    defer(cmd, "ip link del nka", fail=False)
+    b = link("nka")["link"]
+    ip("link add nkbr0 type bridge")
+    defer(cmd, "ip link del nkbr0", fail=False)
+    ip("link add nkgt0 type gretap local 10.99.0.1 remote 10.99.0.2")
+    defer(cmd, "ip link del nkgt0", fail=False)
+    ip("link set nkgt0 master nkbr0")
+    h = RtnlFamily().getlink({"ifname": "nkbr0"})["headroom"]
+    ksft_true(h > 16, comment=h)
+    ip("link set nka master nkbr0")
+    ksft_eq((nk_info("nka")["headroom"], nk_info(b)["headroom"]), (h, h))
+    ip("link set nka nomaster")
+    with gzip.open("/proc/config.gz", "rt") as f:
+        shift = re.search(r"^CONFIG_X86_L1_CACHE_SHIFT=(\d+)$", f.read(), re.M)
+    pad = max(32, 1 << int(shift.group(1) if shift else 6))
+    ksft_eq((nk_info("nka")["headroom"], nk_info(b)["headroom"]), (pad, pad))
+
+
+FAILSLAB = Path("/sys/kernel/debug/failslab")
+
+
+def failslab_on():
+    """Lets fail-nth fail any slab allocation (GFP_KERNEL too), quietly."""
+    if not FAILSLAB.exists():
+        raise KsftSkipEx("no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
+    for knob, val in (("ignore-gfp-wait", "N"), ("verbose", "0")):
+        old = (FAILSLAB / knob).read_text().strip()
+        (FAILSLAB / knob).write_text(val)
+        defer((FAILSLAB / knob).write_text, old)
+
+
+def test_newlink_alloc_failures() -> None:
+    """The n-th slab allocation of this task fails (fail-nth), for n = 1, 2,
+    ... until a newlink of an L2 pair (nkfa and nk%d) runs with no failure
+    left to inject. A newlink that fails with ENOMEM (or EINVAL, which
+    register_netdevice returns when the kobject name cannot be allocated)
+    leaves no netkit device; one whose reply could not be allocated (ENOBUFS: the
+    outcome is unknown to the caller) leaves none or both; one that
+    succeeded despite the failure made both. The last one succeeds; at
+    least one failed."""
+    failslab_on()
+    req = {"ifname": "nkfa", "linkinfo": {"kind": "netkit", "data": {"mode": "l2"}}}
+    fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
+    defer(os.close, fd)
+    errs = {}
+    rtnl = RtnlFamily()
+    for n in range(1, 2000):
+        os.pwrite(fd, str(n).encode(), 0)
+        err = 0
+        try:
+            rtnl.newlink(req, flags=CREATE)
+        except NlError as e:
+            err = -e.nl_msg.error
+        except OSError as e:
+            err = e.errno
+        finally:
+            left = int(os.pread(fd, 32, 0))
+            os.pwrite(fd, b"0", 0)
+        devs = len(ip("link show type netkit", json=True))
+        if err:
+            errs[n] = err
+            ok = (0, 2) if err == errno.ENOBUFS else (0,)
+            ksft_in(devs, ok, comment=(n, err))
+            if err == errno.ENOBUFS:
+                rtnl = RtnlFamily()
+        else:
+            ksft_eq(devs, 2, comment=n)
+        if devs:
+            cmd("ip link del nkfa")
+        if left:
+            break
+    ksft_ne(left, 0, comment=n)
+    ksft_eq(errs.get(n), None, comment=n)
+    ksft_ge(len(errs), 1)
+    ksft_eq(set(errs.values()) - {errno.ENOMEM, errno.ENOBUFS, errno.EINVAL}, set(),
+            comment=errs)
+
 def main() -> None:
     if sys.argv[1:2] == ["--headroom-child"]:
         headroom_child(int(sys.argv[2]))
@@ -428,7 +516,8 @@ def main() -> None:
               test_queue_limits, test_carrier, test_drvinfo, test_netns_move,
               test_delete_either_side, test_delete_netns, test_peer_ifindex,
               test_headroom_bound, test_group_delete_order,
-              test_peer_register_fails])
+              test_peer_register_fails, test_bridge_headroom,
+              test_newlink_alloc_failures])
     ksft_exit()
 
 

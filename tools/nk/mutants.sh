@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make mutants [M=regex] [MUTANTS=file|dir]: one-line mutants of the Rust
+# netkit against the suites. Each mutant is applied to a copy of the repo
+# ($NK_CACHE/mutants/repo), the Rust kernel is rebuilt incrementally and the
+# suites run in stages, most likely killers first, each stage stopping at its
+# first failing suite (NK_CHECK_FAILFAST); the first failing case kills the
+# mutant. A mutant that fails no stage survived; one that does not build is
+# reported as such. Results are kept per mutant under $NK_CACHE/mutants/
+# and reused while the mutant, the driver and the tests are unchanged.
+#   M        only the mutants whose name matches (grep -E)
+#   MUTANTS  tools/nk/mutants.txt (default) or a directory of one-line
+#            patches (*.patch, -p1 on the repo), e.g. someone else's
+# The Rust build tree is rebuilt from the repo at the end. Each build and
+# each stage takes the cache lock by itself (the build of a stage's check is
+# the mutant's, so a command run in between changes nothing).
+set -euo pipefail
+sub=()
+if [ -z "${NK_TOP:-}" ]; then
+	NK_TOP=mutants
+	sub=(env -u NK_TOP)
+fi
+. "$(dirname "$0")/lib.sh"
+IMPL=rust KDEBUG=0 nk_kernel_vars
+export IMPL=rust KDEBUG=0
+
+src=${MUTANTS:-$NK_REPO/tools/nk/mutants.txt}
+out=$NK_CACHE/mutants
+work=$out/repo
+mkdir -p "$out/results" "$out/logs"
+stages=(
+	'^(nk_netlink|nk_datapath)\.'
+	'^(nk_lease|nk_cilium|clients|tc_netkit|link_netns|nk_qlease|kunit)\.'
+	'^(hw_|dummy|net_dummy|go_|fuzz|stress)'
+)
+
+# name<TAB>spec-hash, one per mutant.
+if [ -d "$src" ]; then
+	list=$(for p in "$src"/*.patch; do
+		[ -e "$p" ] || continue
+		printf '%s\t%s\n' "$(basename "$p" .patch)" "$(sha256sum <"$p" | cut -c1-16)"
+	done)
+elif [ -f "$src" ]; then
+	list=$(python3 "$NK_REPO/tools/nk/mutant-apply.py" list "$src") ||
+		nk_die "mutants: $src does not parse"
+else
+	nk_die "mutants: no such file or directory: $src"
+fi
+[ -z "${M:-}" ] || list=$(grep -E -- "^[^	]*(${M})" <<<"$list" || true)
+[ -n "$list" ] || nk_die "mutants: none selected from $src${M:+ by M=$M}"
+
+# What a result depends on besides the mutant: the driver and the tests.
+tests_key=$(cd "$NK_REPO" && git ls-files -z drivers/net/netkit tools/testing tools/nk/guest \
+	tools/nk/check.sh tools/nk/vm.sh | xargs -0 cat | sha256sum | cut -c1-16)
+
+restore() {
+	nk_say "mutants: rebuilding the Rust kernel from the repo"
+	"${sub[@]}" "$NK_REPO/tools/nk/kernel.sh" >"$out/logs/restore.log" 2>&1 ||
+		nk_say "mutants: WARNING: rebuild from the repo failed, see $out/logs/restore.log"
+}
+nk_on_exit restore
+
+# Each mutant: copy, apply, build, stages.
+total=0
+while IFS=$'\t' read -r name hash; do
+	total=$((total + 1))
+	res=$out/results/$name
+	key="$hash $tests_key"
+	if [ -f "$res" ] && [ "$(sed -n 1p "$res")" = "$key" ]; then
+		nk_say "mutants: $name: $(sed -n 2p "$res") (kept)"
+		continue
+	fi
+	log=$out/logs/$name.log
+	: >"$log"
+	rsync -a --delete --exclude .git "$NK_REPO/" "$work/"
+	if [ -d "$src" ]; then
+		patch -s -p1 -d "$work" <"$src/$name.patch" >>"$log" 2>&1 ||
+			nk_die "mutants: $name.patch does not apply (log: $log)"
+	else
+		python3 "$NK_REPO/tools/nk/mutant-apply.py" apply "$src" "$name" "$work" >>"$log" 2>&1 ||
+			nk_die "mutants: $name does not apply (log: $log)"
+	fi
+	nk_say "mutants: $name: $(grep -m1 ': +' "$log" | sed 's/^[^+]*+//' || echo patched)"
+	verdict=
+	if ! "${sub[@]}" "$work/tools/nk/kernel.sh" >>"$log" 2>&1; then
+		verdict="does not build"
+	else
+		for t in "${stages[@]}"; do
+			run=$(mktemp -d "$NK_CACHE/run/mutant.XXXXXX")
+			rc=0
+			NK_CHECK_RUN_DIR=$run NK_CHECK_FAILFAST=1 T=$t \
+				"${sub[@]}" "$work/tools/nk/check.sh" >"$run/check.out" 2>&1 || rc=$?
+			cat "$run/check.out" >>"$log"
+			# check.sh's own lines too: vm.run (the VM died), fuzz.diff.
+			killer=$(grep -m1 '^not ok' "$run/check.out" | awk '{print $4}' || true)
+			if [ -n "$killer" ]; then
+				verdict="killed by $killer"
+				break
+			fi
+			if [ "$rc" != 0 ] || ! grep -qE '^ok ' "$run/ktap" 2>/dev/null; then
+				verdict="no verdict: check exit $rc in stage '$t' (log: $log)"
+				break
+			fi
+		done
+		verdict=${verdict:-survived}
+	fi
+	printf '%s\n%s\n' "$key" "$verdict" >"$res"
+	nk_say "mutants: $name: $verdict"
+done <<<"$list"
+
+# The table, for the selected mutants.
+killed=0 survived=0 other=0
+echo
+while IFS=$'\t' read -r name _; do
+	v=$(sed -n 2p "$out/results/$name")
+	case $v in
+	killed*) killed=$((killed + 1)) ;;
+	survived) survived=$((survived + 1)) ;;
+	*) other=$((other + 1)) ;;
+	esac
+	printf '%-40s %s\n' "$name" "$v"
+done <<<"$list"
+echo "$total mutants: $killed killed, $survived survived, $other other"
