@@ -3,11 +3,12 @@
 # make mutants [M=regex] [MUTANTS=file|dir]: one-line mutants of the Rust
 # netkit against the suites. Each mutant is applied to a copy of the repo
 # ($NK_CACHE/mutants/repo), the Rust kernel is rebuilt incrementally and the
-# suites run in stages, most likely killers first, each stage stopping at its
-# first failing suite (NK_CHECK_FAILFAST); the first failing case kills the
-# mutant. A mutant that fails no stage survived; one that does not build is
-# reported as such. Results are kept per mutant under $NK_CACHE/mutants/
-# and reused while the mutant, the driver and the tests are unchanged.
+# suites run in four stages (one boot each), most likely killers first, each
+# stopping at its first failing suite (NK_CHECK_FAILFAST); the first failing
+# case kills the mutant. A mutant that fails no stage survived; one that
+# does not build is reported as such. Results are kept per mutant under
+# $NK_CACHE/mutants/ and reused while the mutant, the driver and the tests
+# are unchanged.
 #   M        only the mutants whose name matches (grep -E)
 #   MUTANTS  tools/nk/mutants.txt (default) or a directory of one-line
 #            patches (*.patch, -p1 on the repo), e.g. someone else's
@@ -29,7 +30,8 @@ out=$NK_CACHE/mutants
 work=$out/repo
 mkdir -p "$out/results" "$out/logs"
 stages=(
-	'^(nk_netlink|nk_datapath)\.'
+	'^nk_netlink\.'
+	'^nk_datapath\.'
 	'^(nk_lease|nk_cilium|clients|tc_netkit|link_netns|nk_qlease|kunit)\.'
 	'^(hw_|dummy|net_dummy|go_|fuzz|stress)'
 )
@@ -72,7 +74,9 @@ while IFS=$'\t' read -r name hash; do
 	fi
 	log=$out/logs/$name.log
 	: >"$log"
-	rsync -a --delete --exclude .git "$NK_REPO/" "$work/"
+	rm -rf "$work"
+	mkdir -p "$work"
+	(cd "$NK_REPO" && git ls-files -co --exclude-standard -z | xargs -0 cp -p --parents -t "$work")
 	if [ -d "$src" ]; then
 		patch -s -p1 -d "$work" <"$src/$name.patch" >>"$log" 2>&1 ||
 			nk_die "mutants: $name.patch does not apply (log: $log)"

@@ -424,7 +424,9 @@ def test_bridge_headroom() -> None:
     """A bridge sets its ports' rx headroom (ndo_set_rx_headroom): nka (L2,
     headroom 16, as its peer) joins a bridge whose gretap port needs H > 16,
     then nka and its peer both need H; nka leaves: its own headroom resets
-    to NET_SKB_PAD, the larger of the two sides, so both need NET_SKB_PAD."""
+    to NET_SKB_PAD, the larger of the two sides, so both need NET_SKB_PAD.
+    A single device (L2, headroom 16) needs H in the bridge and NET_SKB_PAD
+    after it."""
     RtnlFamily().newlink({"ifname": "nka", "linkinfo": {"kind": "netkit", "data": {
         "mode": "l2", "headroom": 16}}}, flags=CREATE)
     defer(cmd, "ip link del nka", fail=False)
@@ -443,6 +445,13 @@ def test_bridge_headroom() -> None:
         shift = re.search(r"^CONFIG_X86_L1_CACHE_SHIFT=(\d+)$", f.read(), re.M)
     pad = max(32, 1 << int(shift.group(1) if shift else 6))
     ksft_eq((nk_info("nka")["headroom"], nk_info(b)["headroom"]), (pad, pad))
+    RtnlFamily().newlink({"ifname": "nks", "linkinfo": {"kind": "netkit", "data": {
+        "mode": "l2", "pairing": "single", "headroom": 16}}}, flags=CREATE)
+    defer(cmd, "ip link del nks", fail=False)
+    ip("link set nks master nkbr0")
+    ksft_eq(nk_info("nks")["headroom"], h)
+    ip("link set nks nomaster")
+    ksft_eq(nk_info("nks")["headroom"], pad)
 
 
 FAILSLAB = Path("/sys/kernel/debug/failslab")
