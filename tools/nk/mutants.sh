@@ -76,6 +76,8 @@ while IFS=$'\t' read -r name hash; do
 	: >"$log"
 	rm -rf "$work"
 	mkdir -p "$work"
+	# With .git: the overlay lists the files with git.
+	cp -a "$NK_REPO/.git" "$work/.git"
 	(cd "$NK_REPO" && git ls-files -co --exclude-standard -z | xargs -0 cp -p --parents -t "$work")
 	if [ -d "$src" ]; then
 		patch -s -p1 -d "$work" <"$src/$name.patch" >>"$log" 2>&1 ||
@@ -87,6 +89,10 @@ while IFS=$'\t' read -r name hash; do
 	nk_say "mutants: $name: $(grep -m1 ': +' "$log" | sed 's/^[^+]*+//' || echo patched)"
 	verdict=
 	if ! "${sub[@]}" "$work/tools/nk/kernel.sh" >>"$log" 2>&1; then
+		# Only a compiler error is the mutant's; anything else stops here.
+		grep -qE '^error(\[E[0-9]+\])?: ' "$NK_LOGS/build-rust.log" ||
+			nk_die "mutants: $name: the build failed, not for a compiler error (log: $log)"
+		cp "$NK_LOGS/build-rust.log" "$out/logs/$name.build.log"
 		verdict="does not build"
 	else
 		for t in "${stages[@]}"; do
