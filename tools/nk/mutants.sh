@@ -64,7 +64,8 @@ nk_on_exit restore
 
 # Each mutant: copy, apply, build, stages.
 total=0
-while IFS=$'\t' read -r name hash; do
+# The list on fd 3: the VM runs read stdin.
+while IFS=$'\t' read -r -u 3 name hash; do
 	total=$((total + 1))
 	res=$out/results/$name
 	key="$hash $tests_key"
@@ -116,13 +117,14 @@ while IFS=$'\t' read -r name hash; do
 	fi
 	printf '%s\n%s\n' "$key" "$verdict" >"$res"
 	nk_say "mutants: $name: $verdict"
-done <<<"$list"
+done 3<<<"$list"
 
 # The table, for the selected mutants.
 killed=0 survived=0 other=0
 echo
 while IFS=$'\t' read -r name _; do
-	v=$(sed -n 2p "$out/results/$name")
+	v=$(sed -n 2p "$out/results/$name" 2>/dev/null || true)
+	v=${v:-not run}
 	case $v in
 	killed*) killed=$((killed + 1)) ;;
 	survived) survived=$((survived + 1)) ;;
