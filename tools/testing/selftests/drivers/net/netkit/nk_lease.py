@@ -12,6 +12,7 @@ concurrent namespace moves and deletions."""
 import ctypes
 import errno
 import mmap
+import os
 import socket
 import struct
 import sys
@@ -22,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 # pylint: disable=wrong-import-position
 from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_raises,
-                        ksft_true, NetdevFamily, NetdevSimDev, NetNS, Netlink, NlError, RtnlFamily, cmd, defer,
+                        ksft_true, KsftSkipEx, NetdevFamily, NetdevSimDev, NetNS, Netlink, NlError, RtnlFamily, cmd, defer,
                         ip)
 
 AF_XDP = 44
@@ -318,11 +319,78 @@ def test_delete_phys_with_many_leases() -> None:
         ksft_ne(cmd(f"ip -n {ns.name} link show np{k}", fail=False).ret, 0)
 
 
+def nk_queue(idx, queue):
+    """netkit's rx queue, or None if it is not a real one."""
+    try:
+        return NetdevFamily().queue_get({"ifindex": idx, "id": queue, "type": "rx"})
+    except NlError:
+        return None
+
+
+def test_lease_alloc_failures() -> None:
+    """The n-th slab allocation of a queue-create leasing netdevsim's queue 1
+    into a single device fails (fail-nth), for n = 1, 2, ... until one runs
+    with no failure left to inject. A queue-create that failed leaves the
+    netkit without a queue 1 and netdevsim's queue 1 unleased (ENOBUFS, a
+    reply that could not be allocated, may have leased: the device is made
+    anew); one failure is netkit's "cannot create more queues" (the new
+    queue's sysfs kobject); the last one leases queue 1 as netkit's 1."""
+    fs = Path("/sys/kernel/debug/failslab")
+    if not fs.exists():
+        raise KsftSkipEx("no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
+    for knob, val in (("ignore-gfp-wait", "N"), ("verbose", "0")):
+        old = (fs / knob).read_text().strip()
+        (fs / knob).write_text(val)
+        defer((fs / knob).write_text, old)
+    _, n = nsim()
+    idx = single()
+    req = {"ifindex": idx, "type": "rx",
+           "lease": {"ifindex": n.ifindex, "queue": {"id": 1, "type": "rx"}}}
+    fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
+    defer(os.close, fd)
+    nl = NetdevFamily()
+    fails = {}
+    for k in range(1, 1000):
+        os.pwrite(fd, str(k).encode(), 0)
+        got = None
+        try:
+            got = nl.queue_create(req)["id"]
+        except NlError as e:
+            fails[k] = (-e.nl_msg.error, (e.nl_msg.extack or {}).get("msg"))
+        except OSError as e:
+            fails[k] = (e.errno, None)
+        finally:
+            left = int(os.pread(fd, 32, 0))
+            os.pwrite(fd, b"0", 0)
+        if got is not None:
+            ksft_eq(got, 1, comment=k)
+            ksft_eq((phys_lease(n.ifindex, 1) or {}).get("ifindex"), idx, comment=k)
+            if left:
+                break
+            ip("link del nks")
+            idx = single()
+            req["ifindex"] = idx
+            continue
+        if fails[k][0] == errno.ENOBUFS:
+            nl = NetdevFamily()
+            ip("link del nks")
+            idx = single()
+            req["ifindex"] = idx
+            continue
+        ksft_eq(nk_queue(idx, 1), None, comment=(k, fails[k]))
+        ksft_true("lease" not in NetdevFamily().queue_get(
+            {"ifindex": n.ifindex, "id": 1, "type": "rx"}), comment=(k, fails[k]))
+    ksft_ne(left, 0, comment=k)
+    msg = "netkit cannot create more queues err=-12"
+    ksft_true(any(m == msg for _, m in fails.values()), comment=fails)
+
+
 def main() -> None:
     ksft_run([test_xsk_copy_mode, test_xsk_zc_unleased_queue,
               test_xsk_zc_pair_refused, test_xsk_zc_leased_queue_no_phys_support,
               test_xdp_native_refused, test_queue_limit, test_unlease_on_delete,
-              test_concurrent_moves_and_deletes, test_delete_phys_with_many_leases])
+              test_concurrent_moves_and_deletes, test_delete_phys_with_many_leases,
+              test_lease_alloc_failures])
     ksft_exit()
 
 
