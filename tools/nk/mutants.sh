@@ -120,16 +120,26 @@ while IFS=$'\t' read -r -u 3 name hash; do
 done 3<<<"$list"
 
 # The table, for the selected mutants.
-killed=0 survived=0 other=0
+killed=0 survived=0 equiv=0 other=0
 echo
 while IFS=$'\t' read -r name _; do
 	v=$(sed -n 2p "$out/results/$name" 2>/dev/null || true)
 	v=${v:-not run}
 	case $v in
 	killed*) killed=$((killed + 1)) ;;
-	survived) survived=$((survived + 1)) ;;
+	survived)
+		# An equivalent mutant's reason, from the list.
+		eq=
+		[ -d "$src" ] || eq=$(sed -n "s/^#= $name: //p" "$src")
+		if [ -n "$eq" ]; then
+			equiv=$((equiv + 1))
+			v="survived, equivalent: $eq"
+		else
+			survived=$((survived + 1))
+		fi
+		;;
 	*) other=$((other + 1)) ;;
 	esac
 	printf '%-40s %s\n' "$name" "$v"
 done <<<"$list"
-echo "$total mutants: $killed killed, $survived survived, $other other"
+echo "$total mutants: $killed killed, $equiv equivalent, $survived survived, $other other"
