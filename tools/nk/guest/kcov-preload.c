@@ -50,6 +50,8 @@ static void dump(void)
 		return;
 	n = __atomic_load_n(&cover[0], __ATOMIC_RELAXED);
 	ioctl(kcov_fd, KCOV_DISABLE, 0);
+	if (!n)
+		return;
 	if (n > WORDS - 1)
 		n = WORDS - 1;
 	snprintf(path, sizeof(path), "%s/pcs", dir);
