@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 # pylint: disable=wrong-import-position
 from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_raises,
-                        ksft_true, KsftSkipEx, NetdevFamily, NetdevSimDev, NetNS, Netlink, NlError, RtnlFamily, cmd, defer,
-                        ip)
+                        ksft_true, KsftSkipEx, NetdevFamily, NetdevSimDev,
+                        NetNS, Netlink, NlError, RtnlFamily, cmd, defer, ip)
 
 AF_XDP = 44
 SOL_XDP = 283

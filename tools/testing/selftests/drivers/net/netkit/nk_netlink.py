@@ -472,9 +472,9 @@ def test_newlink_alloc_failures() -> None:
     ... until a newlink of an L2 pair (nkfa and nk%d) runs with no failure
     left to inject. A newlink that fails with ENOMEM (or EINVAL, which
     register_netdevice returns when the kobject name cannot be allocated)
-    leaves no netkit device; one whose reply could not be allocated (ENOBUFS: the
-    outcome is unknown to the caller) leaves none or both; one that
-    succeeded despite the failure made both. The last one succeeds; at
+    leaves no netkit device; one whose reply could not be allocated
+    (ENOBUFS: the outcome is unknown to the caller) leaves none or both; one
+    that succeeded despite the failure made both. The last one succeeds; at
     least one failed."""
     failslab_on()
     req = {"ifname": "nkfa", "linkinfo": {"kind": "netkit", "data": {"mode": "l2"}}}
@@ -512,6 +512,7 @@ def test_newlink_alloc_failures() -> None:
     ksft_ge(len(errs), 1)
     ksft_eq(set(errs.values()) - {errno.ENOMEM, errno.ENOBUFS, errno.EINVAL}, set(),
             comment=errs)
+
 
 def main() -> None:
     if sys.argv[1:2] == ["--headroom-child"]:
