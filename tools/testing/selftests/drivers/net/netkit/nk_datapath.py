@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_ge,
                         ksft_true, ksft_busy_wait, KsftSkipEx, NetNS,
                         NetNSEnter, Netlink, RtnlFamily, cmd, defer, ip)
+from nk_fault import failslab_on
 
 TOOLS = Path(os.environ.get("NK_TOOLS", "/nk/cache/nk-tools"))
 NK_BPF = TOOLS / "nk_bpf"
@@ -671,13 +672,7 @@ def test_link_alloc_failures() -> None:
     one succeeds with the program attached; at least one failed."""
     _ = pod()
     load()
-    fs = Path("/sys/kernel/debug/failslab")
-    if not fs.exists():
-        raise KsftSkipEx("no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
-    for knob, val in (("ignore-gfp-wait", "N"), ("verbose", "0")):
-        old = (fs / knob).read_text().strip()
-        (fs / knob).write_text(val)
-        defer((fs / knob).write_text, old)
+    failslab_on()
     errs = {}
     for n in range(1, 200):
         r = nk_bpf(f"link nk0 primary {PIN}/nk_pass {PIN}/l0 failnth {n}", fail=False)

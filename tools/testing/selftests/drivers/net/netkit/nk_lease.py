@@ -12,7 +12,6 @@ concurrent namespace moves and deletions."""
 import ctypes
 import errno
 import mmap
-import os
 import socket
 import struct
 import sys
@@ -23,8 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 # pylint: disable=wrong-import-position
 from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_raises,
-                        ksft_true, KsftSkipEx, NetdevFamily, NetdevSimDev,
+                        ksft_true, NetdevFamily, NetdevSimDev,
                         NetNS, Netlink, NlError, RtnlFamily, cmd, defer, ip)
+from nk_fault import FailNth
 
 AF_XDP = 44
 SOL_XDP = 283
@@ -335,33 +335,17 @@ def test_lease_alloc_failures() -> None:
     reply that could not be allocated, may have leased: the device is made
     anew); one failure is netkit's "cannot create more queues" (the new
     queue's sysfs kobject); the last one leases queue 1 as netkit's 1."""
-    fs = Path("/sys/kernel/debug/failslab")
-    if not fs.exists():
-        raise KsftSkipEx("no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
-    for knob, val in (("ignore-gfp-wait", "N"), ("verbose", "0")):
-        old = (fs / knob).read_text().strip()
-        (fs / knob).write_text(val)
-        defer((fs / knob).write_text, old)
+    fnth = FailNth()
     _, n = nsim()
     idx = single()
     req = {"ifindex": idx, "type": "rx",
            "lease": {"ifindex": n.ifindex, "queue": {"id": 1, "type": "rx"}}}
-    fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
-    defer(os.close, fd)
     nl = NetdevFamily()
     fails = {}
     for k in range(1, 1000):
-        os.pwrite(fd, str(k).encode(), 0)
-        got = None
-        try:
-            got = nl.queue_create(req)["id"]
-        except NlError as e:
-            fails[k] = (-e.nl_msg.error, (e.nl_msg.extack or {}).get("msg"))
-        except OSError as e:
-            fails[k] = (e.errno, None)
-        finally:
-            left = int(os.pread(fd, 32, 0))
-            os.pwrite(fd, b"0", 0)
+        got, err, msg, left = fnth.run(k, lambda: nl.queue_create(req)["id"])
+        if err:
+            fails[k] = (err, msg)
         if got is not None:
             ksft_eq(got, 1, comment=k)
             ksft_eq((phys_lease(n.ifindex, 1) or {}).get("ifindex"), idx, comment=k)

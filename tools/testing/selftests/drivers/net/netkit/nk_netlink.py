@@ -7,7 +7,6 @@ carrier, drvinfo, netns moves and deletion."""
 
 import errno
 import gzip
-import os
 import re
 import socket
 import struct
@@ -19,8 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 # pylint: disable=wrong-import-position
 from net.lib.py import (ksft_run, ksft_exit, ksft_eq, ksft_ne, ksft_ge,
                         ksft_in, ksft_raises, ksft_true, ksft_busy_wait,
-                        EthtoolFamily, KsftSkipEx, NetNS, NetNSEnter, NlError,
+                        EthtoolFamily, NetNS, NetNSEnter, NlError,
                         Netlink, RtnlFamily, cmd, defer, ip)
+from nk_fault import FailNth
 
 CREATE = [Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL]
 
@@ -454,19 +454,6 @@ def test_bridge_headroom() -> None:
     ksft_eq(nk_info("nks")["headroom"], pad)
 
 
-FAILSLAB = Path("/sys/kernel/debug/failslab")
-
-
-def failslab_on():
-    """Lets fail-nth fail any slab allocation (GFP_KERNEL too), quietly."""
-    if not FAILSLAB.exists():
-        raise KsftSkipEx("no failslab (CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)")
-    for knob, val in (("ignore-gfp-wait", "N"), ("verbose", "0")):
-        old = (FAILSLAB / knob).read_text().strip()
-        (FAILSLAB / knob).write_text(val)
-        defer((FAILSLAB / knob).write_text, old)
-
-
 def test_newlink_alloc_failures() -> None:
     """The n-th slab allocation of this task fails (fail-nth), for n = 1, 2,
     ... until a newlink of an L2 pair (nkfa and nk%d) runs with no failure
@@ -476,24 +463,12 @@ def test_newlink_alloc_failures() -> None:
     (ENOBUFS: the outcome is unknown to the caller) leaves none or both; one
     that succeeded despite the failure made both. The last one succeeds; at
     least one failed."""
-    failslab_on()
+    fnth = FailNth()
     req = {"ifname": "nkfa", "linkinfo": {"kind": "netkit", "data": {"mode": "l2"}}}
-    fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
-    defer(os.close, fd)
     errs = {}
     rtnl = RtnlFamily()
     for n in range(1, 2000):
-        os.pwrite(fd, str(n).encode(), 0)
-        err = 0
-        try:
-            rtnl.newlink(req, flags=CREATE)
-        except NlError as e:
-            err = -e.nl_msg.error
-        except OSError as e:
-            err = e.errno
-        finally:
-            left = int(os.pread(fd, 32, 0))
-            os.pwrite(fd, b"0", 0)
+        _, err, _, left = fnth.run(n, lambda: rtnl.newlink(req, flags=CREATE))
         devs = len(ip("link show type netkit", json=True))
         if err:
             errs[n] = err
