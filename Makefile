@@ -13,7 +13,7 @@
 #                                               netkit.rs (KCOV)
 #   make mutants [M=regex] [MUTANTS=file|dir]   one-line mutants of the Rust
 #                                               netkit against the suites
-#   make kernel [IMPL=..] [KDEBUG=1]            overlay, configure, build
+#   make kernel [IMPL=..] [KDEBUG=1|lock|kcsan] overlay, configure, build
 #   make vm CMD='...'                           run CMD in the VM
 #   make shell                                  interactive shell in the VM
 #   make env                                    rootfs + toolchain + source

@@ -2,7 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Overlay the repo onto the 7.3 source, configure and build one kernel.
 #   IMPL=c|rust   netkit implementation (own build directory each)
-#   KDEBUG=0|1    lockdep/KASAN/kmemleak/DEBUG_NET variant (own build directory)
+#   KDEBUG=0      the plain kernel (with the kernel crate's KUnit doctests)
+#   KDEBUG=1      lockdep, PROVE_RCU, KASAN, kmemleak, DEBUG_NET
+#   KDEBUG=lock   lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, DEBUG_NET; no KASAN
+#                 or kmemleak
+#   KDEBUG=kcsan  KCSAN on net/ and the C netkit
+#   KDEBUG=cov    gcov (C) or KCOV (Rust) for the netkit object
+# Each KDEBUG has its own build directory.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 nk_kernel_vars
@@ -64,11 +70,11 @@ fragments() {
 	echo "$NK_PRISTINE/tools/testing/selftests/drivers/net/hw/config"
 	echo "$NK_REPO/tools/nk/config/vm.config"
 	echo "$NK_REPO/tools/nk/config/impl-$1.config"
-	if [ "$KDEBUG" = 1 ]; then
-		echo "$NK_REPO/tools/nk/config/debug.config"
-	else
-		echo "$NK_REPO/tools/nk/config/kunit.config"
-	fi
+	case $KDEBUG in
+	1) echo "$NK_REPO/tools/nk/config/debug.config" ;;
+	lock | kcsan) echo "$NK_REPO/tools/nk/config/$KDEBUG.config" ;;
+	*) echo "$NK_REPO/tools/nk/config/kunit.config" ;;
+	esac
 	[ "$KDEBUG" != cov ] || echo "$NK_REPO/tools/nk/config/cov-$1.config"
 }
 FRAGMENTS=$(fragments "$IMPL")
@@ -81,6 +87,15 @@ if [ "$KDEBUG" = cov ]; then
 	c) MAKE="$MAKE GCOV_PROFILE_netkit.o=y" ;;
 	rust) MAKE="$MAKE KCOV_INSTRUMENT_netkit.o=y" ;;
 	esac
+fi
+# KDEBUG=kcsan: KCSAN for net/ and the C netkit, not for the rest of the
+# kernel (races there are not ours, and instrumenting everything slows TCG
+# down). A command-line KCSAN_SANITIZE overrides every directory's own;
+# make hands it to the sub-makes unexpanded, so $(obj) is each one's.
+KCSAN=()
+if [ "$KDEBUG" = kcsan ]; then
+	# shellcheck disable=SC2016 # expanded by make
+	KCSAN=('KCSAN_SANITIZE=$(if $(filter net net/%,$(obj)),y,n)' KCSAN_SANITIZE_netkit.o=y)
 fi
 
 # config_want IMPL: the config stamp a build dir of IMPL must carry. The
@@ -121,6 +136,22 @@ check_config() {
 		esac
 	done
 	[ -z "$missing" ] || nk_die "config ($IMPL): .config disagrees $1:$missing"
+}
+
+# KDEBUG=kcsan: the objects KCSAN_SANITIZE above selects, and only those,
+# call into KCSAN.
+check_kcsan() {
+	local o want
+	for o in net/core/dev.o net/ipv6/ndisc.o drivers/net/netkit.o kernel/fork.o fs/9p/vfs_file.o; do
+		[ -f "$NK_KBUILD/$o" ] || continue
+		want=n
+		case $o in net/* | drivers/net/netkit.o) want=y ;; esac
+		if nk_chroot llvm-nm "$NK_KBUILD/$o" | grep -q ' U __tsan_'; then
+			[ $want = y ] || nk_die "build ($IMPL$NK_KSUF): $o is KCSAN-instrumented, only net/ and netkit should be"
+		else
+			[ $want = n ] || nk_die "build ($IMPL$NK_KSUF): $o is not KCSAN-instrumented"
+		fi
+	done
 }
 
 # A new build directory starts as a copy of a built sibling with the same
@@ -213,8 +244,9 @@ progress 9>&- &
 prog=$!
 nk_on_exit "kill $prog 2>/dev/null"
 nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage modules" "$log" \
-	nk_chroot $MAKE -j"$(nproc)" bzImage modules
+	nk_chroot $MAKE "${KCSAN[@]}" -j"$(nproc)" bzImage modules
 kill $prog 2>/dev/null || true
+[ "$KDEBUG" != kcsan ] || check_kcsan
 # The VM's root is the rootfs: modprobe finds the modules there.
 nk_run "build ($IMPL$NK_KSUF): modules_install" "$NK_LOGS/modules-$IMPL$NK_KSUF.log" \
 	nk_chroot $MAKE INSTALL_MOD_PATH=/ modules_install

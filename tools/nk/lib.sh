@@ -190,17 +190,18 @@ nk_kernels() {
 	for i in $impls; do IMPL=$i "$@" "$NK_REPO/tools/nk/kernel.sh"; done
 }
 
-# IMPL (c|rust) and KDEBUG (0|1|cov) select a kernel and its build directory;
-# KDEBUG=cov is the C driver with gcov (make coverage).
+# IMPL (c|rust) and KDEBUG (0|1|lock|kcsan|cov) select a kernel and its build
+# directory (tools/nk/kernel.sh says what each KDEBUG is).
 nk_kernel_vars() {
 	IMPL=${IMPL:-c}
 	KDEBUG=${KDEBUG:-0}
 	case $IMPL in c | rust) ;; *) nk_die "IMPL must be c or rust, not '$IMPL'" ;; esac
-	case $KDEBUG in 0 | 1 | cov) ;;
-	*) nk_die "KDEBUG must be 0, 1 or cov, not '$KDEBUG'" ;; esac
-	NK_KSUF=
-	[ "$KDEBUG" = 1 ] && NK_KSUF=-debug
-	[ "$KDEBUG" = cov ] && NK_KSUF=-cov
+	case $KDEBUG in
+	0) NK_KSUF= ;;
+	1) NK_KSUF=-debug ;;
+	lock | kcsan | cov) NK_KSUF=-$KDEBUG ;;
+	*) nk_die "KDEBUG must be 0, 1, lock, kcsan or cov, not '$KDEBUG'" ;;
+	esac
 	NK_KBUILD=$NK_CACHE/build/$IMPL$NK_KSUF
 	NK_BZIMAGE=$NK_KBUILD/arch/x86/boot/bzImage
 	export IMPL KDEBUG NK_KSUF NK_KBUILD NK_BZIMAGE

@@ -5,8 +5,8 @@
 # create/delete cycles are done if that comes first: netkit pairs and leased
 # singles created and deleted, programs attached under traffic, netns moves
 # and deletes under them. Fails on a worker failure, anything left behind, a
-# kernel report in dmesg or a kmemleak report. With KDEBUG=1 it runs on the
-# lockdep/KASAN/kmemleak kernels.
+# kernel report in dmesg or a kmemleak report. KDEBUG=1|lock|kcsan runs it
+# on those kernels (tools/nk/kernel.sh).
 #   NK_STRESS_PAIRS, NK_STRESS_SINGLES  workers of each kind (2, 1)
 #   NK_STRESS_SEED                      seed of the workers' choices (1)
 #   NK_STRESS_NO_BUILD=1                boot the kernels as they are
@@ -23,6 +23,11 @@ secs=${SECS:-600}
 [[ $secs =~ ^[1-9][0-9]*$ ]] || nk_die "SECS must be a number of seconds"
 cycles=${CYCLES:-}
 [ -z "$cycles" ] || [[ $cycles =~ ^[1-9][0-9]*$ ]] || nk_die "CYCLES must be a number of cycles"
+
+# A long run gets an hour beyond its seconds for boot and the leak checks.
+if [ -z "${NK_VM_TIMEOUT:-}" ] && [ "$secs" -gt 1800 ]; then
+	export NK_VM_TIMEOUT=$((secs + 3600))
+fi
 
 [ "${NK_STRESS_NO_BUILD:-0}" = 1 ] || nk_kernels "$impls" "${sub[@]}"
 

@@ -3,9 +3,11 @@
 # Boot the IMPL/KDEBUG kernel under qemu with the rootfs as 9p root and run a
 # command in it as root:  vm.sh [--icount] [--interactive] -- CMD...
 # Output streams to the terminal; the exit status is CMD's, or non-zero when
-# dmesg shows a WARN/BUG/Oops/lockdep/KASAN/kmemleak report or a Rust panic.
+# dmesg shows a WARN/BUG/Oops/lockdep/KASAN/KCSAN/kmemleak report or a Rust
+# panic.
 # A run that does not finish within NK_VM_TIMEOUT seconds (default 5400,
-# 4 x that with KDEBUG=1; none for --interactive) is stopped and fails.
+# 4 x that with KDEBUG=1, lock or kcsan; none for --interactive) is stopped
+# and fails.
 # NK_VM_SMP sets the guest's CPU count (default 2; --icount uses 1),
 # NK_VM_MEM its memory in MiB (default 4096).
 # In --interactive mode, Ctrl-a x quits qemu.
@@ -113,7 +115,7 @@ rw init=/nk/repo/tools/nk/guest/init.sh nk.run=$grun panic=-1 oops=panic logleve
 
 log=$run/console.log
 timeout=${NK_VM_TIMEOUT:-5400}
-[ "$KDEBUG" = 1 ] && timeout=${NK_VM_TIMEOUT:-21600}
+case $KDEBUG in 1 | lock | kcsan) timeout=${NK_VM_TIMEOUT:-21600} ;; esac
 tmo=(timeout --foreground -k 30 "$timeout")
 [ "$INTERACTIVE" = 1 ] && tmo=()
 nk_say "vm: booting $IMPL$NK_KSUF kernel, console log $log"

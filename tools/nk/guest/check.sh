@@ -14,9 +14,11 @@ NET=$NK_KSRC/tools/testing/selftests/net
 OWN=$NK_KSRC/tools/testing/selftests/drivers/net/netkit
 DUMMY=$NK_KSRC/tools/testing/selftests/drivers/net/dummy
 HW=$NK_KSRC/tools/testing/selftests/drivers/net/hw
-BPF=$NK_CACHE/bpf/$IMPL
-[ "$KDEBUG" = 1 ] && BPF=$BPF-debug
-[ "$KDEBUG" = cov ] && BPF=$BPF-cov
+case $KDEBUG in
+0) BPF=$NK_CACHE/bpf/$IMPL ;;
+1) BPF=$NK_CACHE/bpf/$IMPL-debug ;;
+*) BPF=$NK_CACHE/bpf/$IMPL-$KDEBUG ;;
+esac
 KTAP=$NK_RUN/ktap
 # KDEBUG=cov with IMPL=rust: each process the suites start records the KCOV
 # PCs of the Rust netkit it runs (tools/nk/guest/kcov-preload.c).
@@ -26,7 +28,7 @@ if [ "$KDEBUG" = cov ] && [ "$IMPL" = rust ]; then
 fi
 # Per suite; KASAN and lockdep under TCG make nk_qlease take ~20-40 min.
 SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-1500}
-[ "$KDEBUG" = 1 ] && SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-4800}
+case $KDEBUG in 1 | lock | kcsan) SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-4800} ;; esac
 : >"$KTAP"
 n=0
 dmesg_bad=

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # dmesg-check.sh DMESG [KMEMLEAK]: print every kernel report that fails a run
-# (WARN, BUG, Oops, lockdep, KASAN, kmemleak, RCU, Rust panic) with context;
-# print nothing when the log is clean.
+# (WARN, BUG, Oops, lockdep, KASAN, KCSAN, kmemleak, RCU, Rust panic) with
+# context; print nothing when the log is clean.
 dmesg=$1
 leak=${2:-}
 pat='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|'
