@@ -619,6 +619,53 @@ def test_backlog_drop() -> None:
     ksft_ge(errors, 1, comment=result)
 
 
+SO_TXTIME = 61
+
+
+def txtime_send(n, ns):
+    """Sends n UDP datagrams to 10.11.0.2 as Ethernet frames from an
+    AF_PACKET socket on nk0, each with an SO_TXTIME transmit time on
+    CLOCK_REALTIME: skb->tstamp set, its type realtime (0), which
+    skb_clear_tstamp() clears."""
+    dst, src = mac("nk1", ns), mac("nk0")
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                       socket.htons(ETH_P_IP)) as s:
+        s.setsockopt(socket.SOL_SOCKET, SO_TXTIME, struct.pack("iI", time.CLOCK_REALTIME, 0))
+        s.bind(("nk0", ETH_P_IP))
+        t = struct.pack("Q", time.time_ns() + 10**9)
+        for i in range(n):
+            s.sendmsg([ipv4_udp_frame(dst, src, MARK + bytes([i]))],
+                      [(socket.SOL_SOCKET, SO_TXTIME, t)])
+
+
+def test_xnet_tstamp() -> None:
+    """A transmit time (skb->tstamp) crosses an L2 pair whose sides share a
+    namespace, and is cleared when they do not: nk_drop_tstamp on nk0
+    drops 4 frames sent with SO_TXTIME while nk1 is in the host, and
+    passes 4 once nk1 is in another namespace, which receives them."""
+    ip("link add nk0 type netkit mode l2 peer name nk1")
+    defer(cmd, "ip link del nk0", fail=False)
+    for dev in ("nk0", "nk1"):
+        no_ipv6(dev)
+        ip(f"link set {dev} up")
+    load()
+    nk_bpf(f"attach nk0 primary {PIN}/nk_drop_tstamp")
+    c = counters()
+    txtime_send(4, None)
+    after = counters()
+    ksft_eq((after["drop"] - c["drop"], after["pass"] - c["pass"]), (4, 0))
+    ns = NetNS()
+    defer(ns.__del__)
+    ip(f"link set nk1 netns {ns.name}")
+    ip("link set nk1 up", ns=ns)
+    cap = Capture("nk1", ns)
+    c = counters()
+    txtime_send(4, ns)
+    after = counters()
+    ksft_eq((after["drop"] - c["drop"], after["pass"] - c["pass"]), (0, 4))
+    ksft_eq(cap.count(4), 4)
+
+
 def test_attach_replace_fd() -> None:
     """BPF_F_REPLACE with a replace fd that is not open fails with EBADF, with
     one that is not a BPF program (stdin) with EINVAL; nothing is attached."""
@@ -700,7 +747,7 @@ def main() -> None:
               test_mprog_order, test_peer_attach, test_links, test_redirect,
               test_fib_lookup_rcu, test_trace_names, test_backlog_drop,
               test_attach_replace_fd, test_link_errors,
-              test_link_alloc_failures])
+              test_link_alloc_failures, test_xnet_tstamp])
     ksft_exit()
 
 

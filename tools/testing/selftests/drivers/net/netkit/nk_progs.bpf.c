@@ -90,6 +90,19 @@ int nk_drop_ipv4(struct __sk_buff *skb)
 	return NETKIT_PASS;
 }
 
+/* Drops IPv4 packets that carry a transmit time (skb->tstamp), passes the
+ * other IPv4 packets (each counted) and all the rest.
+ */
+SEC("netkit/primary")
+int nk_drop_tstamp(struct __sk_buff *skb)
+{
+	if (skb->protocol != __bpf_constant_htons(ETH_P_IP))
+		return NETKIT_PASS;
+	if (skb->tstamp)
+		return count(CNT_DROP, NETKIT_DROP);
+	return count(CNT_PASS, NETKIT_PASS);
+}
+
 #define AF_INET 2
 
 /* bpf_fib_lookup() of iph's addresses from the skb's device (the peer). */
