@@ -337,6 +337,24 @@ def test_single_attach_refused() -> None:
     ksft_eq(nk_err(f"attach nks primary {PIN}/nk_pass"), errno.EOPNOTSUPP)
 
 
+def test_single_xmit_drops() -> None:
+    """A single device has no peer: 5 datagrams routed out of it are each
+    dropped by its transmit and counted in its tx_dropped (+5, tx +0)."""
+    RtnlFamily().newlink({"ifname": "nks",
+                          "linkinfo": {"kind": "netkit", "data": {"pairing": "single"}}},
+                         flags=[Netlink.NLM_F_CREATE, Netlink.NLM_F_EXCL])
+    defer(cmd, "ip link del nks", fail=False)
+    no_ipv6("nks")
+    ip("addr add 10.13.0.1/24 dev nks")
+    ip("link set nks up")
+    before = snap("nks")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for i in range(5):
+            s.sendto(MARK + bytes([i]), ("10.13.0.2", 9))
+    d = delta(before, "nks")
+    ksft_eq((d["tx"], d["tx_dropped"]), (0, 5))
+
+
 def test_mprog_order() -> None:
     """mprog attach with before/after, EEXIST for a program attached twice,
     replace with the right revision (revision + 1), query order; pings pass
@@ -749,7 +767,8 @@ def main() -> None:
     ksft_run([test_forward_l3, test_forward_l2, test_stats,
               test_blackhole_policy, test_peer_down_drops,
               test_prog_attach_errors, test_single_attach_refused,
-              test_mprog_order, test_peer_attach, test_links, test_redirect,
+              test_single_xmit_drops, test_mprog_order, test_peer_attach,
+              test_links, test_redirect,
               test_fib_lookup_rcu, test_trace_names, test_backlog_drop,
               test_attach_replace_fd, test_link_errors,
               test_link_alloc_failures, test_xnet_tstamp])
