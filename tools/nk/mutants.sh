@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # make mutants [M=regex] [MUTANTS=file|dir]: one-line mutants of the Rust
 # netkit against the suites. Each mutant is applied to a copy of the repo
-# ($NK_CACHE/mutants/repo), the Rust kernel is rebuilt incrementally and the
+# as it was when the run started ($NK_CACHE/mutants/snap, copied to
+# $NK_CACHE/mutants/repo), the Rust kernel is rebuilt incrementally and the
 # suites run in four stages (one boot each), most likely killers first, each
 # stopping at its first failing suite (NK_CHECK_FAILFAST); the first failing
 # case kills the mutant. A mutant that fails no stage survived; one that
 # does not build is reported as such. Results are kept per mutant under
-# $NK_CACHE/mutants/ and reused while the mutant, the driver and the tests
-# are unchanged.
+# $NK_CACHE/mutants/ and reused while the mutant, the driver, the kernel
+# crate and the harness are unchanged, and the tests (for a survivor) or
+# the killing case's suite (for a killed mutant).
 #   M        only the mutants whose name matches (grep -E)
 #   MUTANTS  tools/nk/mutants.txt (default) or a directory of one-line
 #            patches (*.patch, -p1 on the repo), e.g. someone else's
@@ -25,10 +27,18 @@ fi
 IMPL=rust KDEBUG=0 nk_kernel_vars
 export IMPL=rust KDEBUG=0
 
-src=${MUTANTS:-$NK_REPO/tools/nk/mutants.txt}
 out=$NK_CACHE/mutants
 work=$out/repo
 mkdir -p "$out/results" "$out/logs"
+# The repo as it is now: every mutant starts from this copy, so edits made
+# while the run goes on do not reach it.
+snap=$out/snap
+rm -rf "$snap"
+mkdir -p "$snap"
+cp -a "$NK_REPO/.git" "$snap/.git"
+(cd "$NK_REPO" && git ls-files -co --exclude-standard -z | xargs -0 cp -p --parents -t "$snap")
+
+src=${MUTANTS:-$snap/tools/nk/mutants.txt}
 stages=(
 	'^nk_netlink\.'
 	'^nk_datapath\.'
@@ -43,7 +53,7 @@ if [ -d "$src" ]; then
 		printf '%s\t%s\n' "$(basename "$p" .patch)" "$(sha256sum <"$p" | cut -c1-16)"
 	done)
 elif [ -f "$src" ]; then
-	list=$(python3 "$NK_REPO/tools/nk/mutant-apply.py" list "$src") ||
+	list=$(python3 "$snap/tools/nk/mutant-apply.py" list "$src") ||
 		nk_die "mutants: $src does not parse"
 else
 	nk_die "mutants: no such file or directory: $src"
@@ -51,9 +61,40 @@ fi
 [ -z "${M:-}" ] || list=$(grep -E -- "^[^	]*(${M})" <<<"$list" || true)
 [ -n "$list" ] || nk_die "mutants: none selected from $src${M:+ by M=$M}"
 
-# What a result depends on besides the mutant: the driver and the tests.
-tests_key=$(cd "$NK_REPO" && git ls-files -z drivers/net/netkit tools/testing tools/nk/guest \
-	tools/nk/check.sh tools/nk/vm.sh | xargs -0 cat | sha256sum | cut -c1-16)
+# hash_of PATH...: the snapshot's files under PATHs, hashed.
+hash_of() {
+	(cd "$snap" && git ls-files -co --exclude-standard -z -- "$@" | sort -z | xargs -0 cat) |
+		sha256sum | cut -c1-16
+}
+# What a result depends on besides the mutant: the driver, the kernel
+# crate, the harness; a survivor also on every test, a killed mutant on
+# the killing case's suite: its own files (tools/testing/selftests/drivers/
+# net/netkit: its script and the helpers, not the other suites) or, for a
+# suite from elsewhere, all tests.
+core_key=$(hash_of drivers/net/netkit rust patches tools/nk/guest tools/nk/config \
+	tools/nk/check.sh tools/nk/vm.sh tools/nk/kernel.sh)
+tests_key=$(hash_of tools/testing)
+own=tools/testing/selftests/drivers/net/netkit
+suite_key() {
+	local s=${1%%.*} f files=()
+	if [ -x "$snap/$own/$s.py" ]; then
+		for f in "$snap/$own"/*; do
+			[ -f "$f" ] || continue
+			case $f in *.py) [ ! -x "$f" ] || [ "$f" = "$snap/$own/$s.py" ] || continue ;; esac
+			files+=("$own/${f##*/}")
+		done
+		hash_of "${files[@]}"
+	else
+		echo "$tests_key"
+	fi
+}
+# key_for HASH VERDICT: the key a result of that verdict is valid under.
+key_for() {
+	case $2 in
+	"killed by "*) echo "$1 $core_key $(suite_key "${2#killed by }")" ;;
+	*) echo "$1 $core_key $tests_key" ;;
+	esac
+}
 
 restore() {
 	nk_say "mutants: rebuilding the Rust kernel from the repo"
@@ -68,8 +109,7 @@ total=0
 while IFS=$'\t' read -r -u 3 name hash; do
 	total=$((total + 1))
 	res=$out/results/$name
-	key="$hash $tests_key"
-	if [ -f "$res" ] && [ "$(sed -n 1p "$res")" = "$key" ]; then
+	if [ -f "$res" ] && [ "$(sed -n 1p "$res")" = "$(key_for "$hash" "$(sed -n 2p "$res")")" ]; then
 		nk_say "mutants: $name: $(sed -n 2p "$res") (kept)"
 		continue
 	fi
@@ -78,13 +118,12 @@ while IFS=$'\t' read -r -u 3 name hash; do
 	rm -rf "$work"
 	mkdir -p "$work"
 	# With .git: the overlay lists the files with git.
-	cp -a "$NK_REPO/.git" "$work/.git"
-	(cd "$NK_REPO" && git ls-files -co --exclude-standard -z | xargs -0 cp -p --parents -t "$work")
+	cp -a "$snap/." "$work"
 	if [ -d "$src" ]; then
 		patch -s -p1 -d "$work" <"$src/$name.patch" >>"$log" 2>&1 ||
 			nk_die "mutants: $name.patch does not apply (log: $log)"
 	else
-		python3 "$NK_REPO/tools/nk/mutant-apply.py" apply "$src" "$name" "$work" >>"$log" 2>&1 ||
+		python3 "$snap/tools/nk/mutant-apply.py" apply "$src" "$name" "$work" >>"$log" 2>&1 ||
 			nk_die "mutants: $name does not apply (log: $log)"
 	fi
 	nk_say "mutants: $name: $(grep -m1 ': +' "$log" | sed 's/^[^+]*+//' || echo patched)"
@@ -115,7 +154,7 @@ while IFS=$'\t' read -r -u 3 name hash; do
 		done
 		verdict=${verdict:-survived}
 	fi
-	printf '%s\n%s\n' "$key" "$verdict" >"$res"
+	printf '%s\n%s\n' "$(key_for "$hash" "$verdict")" "$verdict" >"$res"
 	nk_say "mutants: $name: $verdict"
 done 3<<<"$list"
 
