@@ -59,13 +59,13 @@ cov_rust() {
 	mkdir -p "$o"
 	cp "$run/kcov-pcs.txt" "$o/pcs.txt"
 	nk_mounts
-	python3 "$NK_REPO/tools/nk/kcov-report.py" "$NK_KBUILD/vmlinux" "$NK_KBUILD/System.map" \
-		"$o/pcs.txt" "chroot '$NK_ROOTFS' llvm-symbolizer --obj='$NK_KBUILD/vmlinux'" \
+	python3 "$NK_REPO/tools/nk/kcov-report.py" "$NK_KBUILD/vmlinux" "$o/pcs.txt" \
+		"chroot '$NK_ROOTFS' llvm-symbolizer --obj='$NK_KBUILD/vmlinux'" \
 		"$NK_KSRC/drivers/net/netkit/netkit.rs" "$o" >/dev/null ||
-		{ nk_say "coverage: kcov-report.py failed (PCs that are no coverage point?); see $o/summary.txt"; rc=1; }
+		{ nk_say "coverage: kcov-report.py failed (recorded addresses it cannot place); see $o/summary.txt"; rc=1; }
 	nk_say "coverage: netkit.rs, all suites (make check exit $rc):"
 	sed -n '1,3p' "$o/summary.txt" | sed 's/^/  /'
-	nk_say "coverage: annotated listing $o/netkit.rs.cov; lines with no point run: $o/uncovered.txt ($(grep -c . "$o/uncovered.txt" || true))"
+	nk_say "coverage: annotated listing $o/netkit.rs.cov, per function $o/functions.txt; blocks not run: $o/uncovered.txt ($(grep -c . "$o/uncovered.txt" || true))"
 	return "$rc"
 }
 
