@@ -150,10 +150,20 @@ def test_single_rejects() -> None:
 
 
 def test_bad_policy() -> None:
+    """A policy other than forward or blackhole, as policy or peer-policy,
+    fails a newlink and a changelink of the primary with EINVAL and the
+    extack C gives; the changelink leaves both policies as they were."""
     for attr in ("policy", "peer-policy"):
         msg = newlink_err("policy", {attr: 1})
         ksft_eq(msg.error, -errno.EINVAL)
         ksft_eq(extack(msg), "Provided default xmit policy not supported")
+    a, _ = add_pair()
+    for attr in ("policy", "peer-policy"):
+        msg = changelink_err(a, {attr: 1})
+        ksft_eq(msg.error, -errno.EINVAL)
+        ksft_eq(extack(msg), "Provided default xmit policy not supported")
+    info = nk_info(a)
+    ksft_eq((info["policy"], info["peer-policy"]), ("forward", "forward"))
 
 
 def test_policy_max() -> None:
