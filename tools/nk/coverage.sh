@@ -11,8 +11,10 @@
 #         KCOV, not with gcov or LLVM's profile runtime). Every process the
 #         suites start records the PCs it runs (tools/nk/guest/
 #         kcov-preload.c); tools/nk/kcov-report.py maps them to netkit.rs
-#         lines and edges in $NK_CACHE/coverage/rust/. KCOV sees what system
-#         calls run, not softirqs or kernel threads (e.g. pktgen's).
+#         lines and basic blocks in $NK_CACHE/coverage/rust/, and each line
+#         not run to its reason (tools/nk/coverage-unreached-rust.txt);
+#         fails as for c. KCOV sees what system calls run, not softirqs or
+#         kernel threads (e.g. pktgen's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -50,7 +52,7 @@ cov_c() {
 }
 
 cov_rust() {
-	local run rc=0 o=$out/rust
+	local run rc=0 arc=0 o=$out/rust
 	run=$(mktemp -d "$NK_CACHE/run/coverage.XXXXXX")
 	NK_CHECK_RUN_DIR=$run "$NK_REPO/tools/nk/check.sh" || rc=$?
 	[ -f "$run/kcov-pcs.txt" ] ||
@@ -61,11 +63,20 @@ cov_rust() {
 	nk_mounts
 	python3 "$NK_REPO/tools/nk/kcov-report.py" "$NK_KBUILD/vmlinux" "$o/pcs.txt" \
 		"chroot '$NK_ROOTFS' llvm-symbolizer --obj='$NK_KBUILD/vmlinux'" \
-		"$NK_KSRC/drivers/net/netkit/netkit.rs" "$o" >/dev/null ||
-		{ nk_say "coverage: kcov-report.py failed (recorded addresses it cannot place); see $o/summary.txt"; rc=1; }
+		"$NK_KSRC/drivers/net/netkit/netkit.rs" "$o" \
+		"$NK_REPO/tools/nk/coverage-unreached-rust.txt" >/dev/null || arc=$?
 	nk_say "coverage: netkit.rs, all suites (make check exit $rc):"
 	sed -n '1,3p' "$o/summary.txt" | sed 's/^/  /'
-	nk_say "coverage: annotated listing $o/netkit.rs.cov, per function $o/functions.txt; blocks not run: $o/uncovered.txt ($(grep -c . "$o/uncovered.txt" || true))"
+	nk_say "coverage: annotated listing $o/netkit.rs.cov, per function $o/functions.txt; blocks not run: $o/blocks.txt; lines not run and why: $o/uncovered.txt"
+	tail -n 1 "$o/uncovered.txt" | sed 's/^/  /'
+	if [ "$arc" != 0 ]; then
+		grep -A2 unexplained "$o/summary.txt" | sed 's/^/  /'
+		grep -B1 -e '-> UNACCOUNTED' "$o/uncovered.txt" |
+			grep -v -e '^--$' -e '-> UNACCOUNTED' | sed 's/^/  no reason: /'
+		grep 'matches no line' "$o/uncovered.txt" | sed 's/^/  stale: /'
+		nk_say "coverage: every line not run needs a test or a reason in tools/nk/coverage-unreached-rust.txt"
+		[ "$rc" != 0 ] || rc=1
+	fi
 	return "$rc"
 }
 

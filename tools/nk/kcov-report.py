@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Basic-block coverage of the Rust netkit from KCOV PCs.
 
-  kcov-report.py VMLINUX PCS SYMBOLIZE SOURCE OUTDIR
+  kcov-report.py VMLINUX PCS SYMBOLIZE SOURCE OUTDIR [REASONS]
 
 VMLINUX was built with KCOV_INSTRUMENT for the Rust netkit only, so every
 call to __sanitizer_cov_trace_pc in its text is one of netkit.o's coverage
@@ -22,10 +22,17 @@ text, no pointer in the data, no initcall), so its points are listed as
 dead and left out of the totals. A point's line is the innermost inlined frame of it that is in
 SOURCE (drivers/net/netkit/netkit.rs), else the file of its innermost frame
 (kernel crate code compiled into netkit.o). Writes OUTDIR/netkit.rs.cov (the
-source, each line prefixed with points hit/points), OUTDIR/uncovered.txt
-(each live point not hit, by function and line), OUTDIR/functions.txt and
-OUTDIR/summary.txt. Fails on a recorded address that is neither a point nor
-a return address after a call.
+source, each line prefixed with points hit/points), OUTDIR/blocks.txt (each
+live point not hit, by function, line and column), OUTDIR/uncovered.txt,
+OUTDIR/functions.txt and OUTDIR/summary.txt. Fails on a recorded address
+that is neither a point nor a return address after a call.
+
+A line is run when one of its points is. uncovered.txt lists the lines
+with points none of which ran, each with its reason: "panic edge" when each
+of its points is a block that calls a panic (an overflow, bounds or unwrap
+check: it runs only on a bug), else the first entry of REASONS (see the head
+of tools/nk/coverage-unreached-rust.txt) that matches; fails on a line
+without one and on an entry that matches none.
 """
 
 import bisect
@@ -113,8 +120,22 @@ def symbolize(cmd, addrs):
     return frames
 
 
+def load_reasons(path):
+    entries = []
+    for no, line in enumerate(open(path).read().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split(" @@ ")
+        if len(f) != 3:
+            sys.exit(f"{path}:{no}: want FUNCTION @@ REGEX @@ REASON")
+        entries.append({"no": no, "func": re.compile(f[0]), "re": re.compile(f[1]),
+                        "why": f[2], "used": 0})
+    return entries
+
+
 def main():
     vmlinux, pcs_file, symbolizer, source, outdir = sys.argv[1:6]
+    reasons = load_reasons(sys.argv[6]) if len(sys.argv) > 6 else None
     elf = Elf(vmlinux)
     syms = elf.symbols()
     target = next((v for v, _, _, n in syms if n == "__sanitizer_cov_trace_pc"), None)
@@ -135,6 +156,24 @@ def main():
     points.update({site: "tail" for site in tails})
     if not points:
         sys.exit(f"{vmlinux}: no coverage points (KCOV_INSTRUMENT_netkit.o=y not applied?)")
+
+    # Blocks that call a panic: the code from a point to the next one.
+    panics = {v for v, _, t, n in syms if t == STT_FUNC and
+              re.search(r"panicking|unwrap_failed|expect_failed|panic_const", n)}
+    cov_calls = sorted(site for site in calls.get(target, []))
+
+    def panic_block(p):
+        i = bisect.bisect_right(cov_calls, p - 5)
+        end = min(cov_calls[i] if i < len(cov_calls) else p + 64, p + 64)
+        for base, text in texts:
+            if base <= p < base + len(text):
+                blob = text[p - base:end - base]
+                for m in re.finditer(b"\xe8", blob):
+                    if m.start() + 5 <= len(blob):
+                        rel, = struct.unpack_from("<i", blob, m.start() + 1)
+                        if p + m.start() + 5 + rel in panics:
+                            return True
+        return False
 
     funcs = sorted((v, s, n) for v, s, t, n in syms if t == STT_FUNC and s)
     starts = [f[0] for f in funcs]
@@ -225,7 +264,9 @@ def main():
 
     per_line = collections.defaultdict(lambda: [0, 0])
     per_file = collections.defaultdict(lambda: [0, 0])
-    fun_rows, dead_rows, uncovered = [], [], []
+    fun_rows, dead_rows, blocks = [], [], []
+    line_funcs = collections.defaultdict(set)
+    line_panic = collections.defaultdict(list)
     for f, pts in sorted(by_func.items(), key=lambda x: name(x[0])):
         h = sum(p in hit_points for p in pts)
         if f and f[0] not in live:
@@ -242,8 +283,11 @@ def main():
             if own:
                 per_line[where[1]][1] += 1
                 per_line[where[1]][0] += p in hit_points
+                line_funcs[where[1]].add(name(f))
                 if p not in hit_points:
-                    uncovered.append((where[1], where[2], name(f)))
+                    panic = panic_block(p) if points[p] == "call" else False
+                    line_panic[where[1]].append(panic)
+                    blocks.append((where[1], where[2], name(f), panic))
 
     out = Path(outdir)
     src = Path(source).read_text().split("\n")
@@ -253,9 +297,30 @@ def main():
         mark = f"{h:>3}/{t:<3}" if t else "     -  "
         listing.append(f"{mark}:{no:>5}:{text_line}")
     (out / "netkit.rs.cov").write_text("\n".join(listing) + "\n")
-    (out / "uncovered.txt").write_text("".join(
-        f"{no:>5}:{col:<3} {fn}: {src[no - 1][max(col - 1, 0):].strip()}\n"
-        for no, col, fn in sorted(set(uncovered))))
+    (out / "blocks.txt").write_text("".join(
+        f"{no:>5}:{col:<3} {fn}: {src[no - 1][max(col - 1, 0):].strip()}"
+        f"{' (panic)' if panic else ''}\n"
+        for no, col, fn, panic in sorted(set(blocks))))
+    unaccounted, report = 0, []
+    for no in sorted(n for n, (h, _) in per_line.items() if not h):
+        text = src[no - 1].strip()
+        fns = sorted(line_funcs[no])
+        if all(line_panic[no]):
+            why = "panic edge (an overflow, bounds or unwrap check): runs only on a bug"
+        else:
+            e = next((e for e in reasons or [] if e["re"].search(text)
+                      and any(e["func"].search(fn) for fn in fns)), None)
+            if e:
+                e["used"] += 1
+            else:
+                unaccounted += 1
+            why = e["why"] if e else "UNACCOUNTED"
+        report.append(f"{no:>5} {' | '.join(fns)}: {text}\n      -> {why}")
+    stale = [e for e in reasons or [] if not e["used"]]
+    report += [f"reason {e['no']} matches no line not run: {e['why']}" for e in stale]
+    report.append(f"{len(per_line) - sum(1 for h, _ in per_line.values() if h)} lines not run: "
+                  f"{unaccounted} unaccounted; {len(stale)} stale reasons")
+    (out / "uncovered.txt").write_text("\n".join(report) + "\n")
     (out / "functions.txt").write_text(
         "points hit/all per function:\n" + "\n".join(fun_rows) +
         "\n\nout-of-line copies nothing refers to (not counted):\n" + "\n".join(dead_rows) + "\n")
@@ -280,7 +345,7 @@ def main():
         summary.append(f"buffer overflowed in {len(overflow)} processes: {overflow[:10]}")
     (out / "summary.txt").write_text("\n".join(summary) + "\n")
     print("\n".join(summary[:3]))
-    sys.exit(1 if strays else 0)
+    sys.exit(1 if strays or (reasons is not None and (unaccounted or stale)) else 0)
 
 
 if __name__ == "__main__":
