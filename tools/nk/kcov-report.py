@@ -329,7 +329,8 @@ def main():
     pts_t = sum(t for _, t in per_line.values())
     pts_h = sum(h for h, _ in per_line.values())
     summary = [f"File '{source}'",
-               f"Lines with a point, at least one executed:{100 * lines_h / lines_t:.2f}% of {lines_t}",
+               f"Lines with a point, one of them executed:"
+               f"{100 * lines_h / lines_t:.2f}% of {lines_t}",
                f"Basic blocks (KCOV points) executed:{100 * pts_h / pts_t:.2f}% of {pts_t}",
                "", "Other code compiled into netkit.o (kernel crate, core), points hit/all:"]
     for fname, (h, t) in sorted(per_file.items()):
