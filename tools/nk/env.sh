@@ -13,7 +13,7 @@ PACKAGES="
 	build-essential flex bison bc cpio kmod xz-utils libelf-dev libssl-dev dwarves
 	python3 rustc rust-src rustfmt rust-clippy bindgen clang lld llvm libclang-dev
 	libcap-dev zlib1g-dev libzstd-dev pkg-config libmnl-dev libbpf-dev rsync
-	iproute2 bpftool ethtool iputils-ping iperf3 netperf procps udev jq
+	iproute2 bpftool ethtool iputils-ping iperf3 netperf procps udev jq nftables
 	python3-yaml python3-jsonschema socat
 	qemu-system-x86
 	golang-github-jsimonetti-rtnetlink-dev golang-github-vishvananda-netns-dev

@@ -490,6 +490,17 @@ def test_links() -> None:
     ksft_eq(prim[0]["ifindex"], 0)
 
 
+def redirect_target(ns):
+    """nk2 (peer nk3), a second L3 pair in ns, both up, IPv4 only; returns
+    nk2's ifindex."""
+    ip("link add nk2 type netkit peer name nk3", ns=ns)
+    defer(cmd, "ip link del nk2", ns=ns, fail=False)
+    for dev in ("nk2", "nk3"):
+        no_ipv6(dev, ns)
+        ip(f"link set {dev} up", ns=ns)
+    return ip("link show nk2", json=True, ns=ns)[0]["ifindex"]
+
+
 def test_redirect() -> None:
     """nk_redirect on nk0's primary side redirects to the egress of nk2, a
     second pair's primary in the peer's namespace (the program runs with the
@@ -498,14 +509,7 @@ def test_redirect() -> None:
     receives none, nk2 sends 5 and nk3 receives 5, all 5 seen on nk3."""
     ns = pod()
     tns = ns  # the target pair's namespace
-    ip("link add nk2 type netkit peer name nk3", ns=tns)
-    defer(cmd, "ip link del nk2", ns=tns, fail=False)
-    no_ipv6("nk2", tns)
-    no_ipv6("nk3", tns)
-    ip("link set nk2 up", ns=tns)
-    ip("link set nk3 up", ns=tns)
-    idx = ip("link show nk2", json=True, ns=tns)[0]["ifindex"]
-    load(redirect_ifindex=idx)
+    load(redirect_ifindex=redirect_target(tns))
     nk_bpf(f"attach nk0 primary {PIN}/nk_redirect")
     cap = Capture("nk3", tns)
     b0, b1 = snap("nk0"), snap("nk1", ns)
@@ -522,6 +526,43 @@ def test_redirect() -> None:
     ksft_eq(d2["tx_dropped"], 0)
     ksft_eq(d3["rx"], 5)
     ksft_eq(d3["rx_bytes"], d0["tx_bytes"])
+
+
+def nft_egress_count(ns):
+    """Packets the nk_t egress chain on nk2 in ns has counted."""
+    out = json.loads(cmd("nft -j list chain netdev nk_t eg", ns=ns).stdout)
+    for obj in out["nftables"]:
+        for expr in obj.get("rule", {}).get("expr", []):
+            if "counter" in expr:
+                return expr["counter"]["packets"]
+    raise AssertionError(f"no counter in {out}")
+
+
+def test_redirect_nf_egress() -> None:
+    """A frame a program on netkit redirects to another device's egress
+    skips that device's netfilter egress hook: with an nft netdev egress
+    chain counting on nk2, 3 frames an AF_PACKET socket sends on nk2 count
+    3; 5 datagrams nk_redirect on nk0 sends to nk2 reach nk3 and count
+    none."""
+    ns = pod()
+    load(redirect_ifindex=redirect_target(ns))
+    cmd("nft add table netdev nk_t", ns=ns)
+    defer(cmd, "nft delete table netdev nk_t", ns=ns, fail=False)
+    cmd("nft add chain netdev nk_t eg '{ type filter hook egress "
+        "device nk2 priority 0; }'", ns=ns)
+    cmd("nft add rule netdev nk_t eg counter", ns=ns)
+    with NetNSEnter(str(ns)), socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                                            socket.htons(ETH_P_IP)) as s:
+        s.bind(("nk2", ETH_P_IP))
+        for _ in range(3):
+            s.send(ipv4_udp_frame(bytes(6), bytes(6), b"nk-selftest-ctl"))
+    ksft_eq(nft_egress_count(ns), 3)
+    nk_bpf(f"attach nk0 primary {PIN}/nk_redirect")
+    cap = Capture("nk3", ns)
+    udp_send(5)
+    ksft_eq(cap.count(5), 5)
+    ksft_eq(counters()["redirect"], 5)
+    ksft_eq(nft_egress_count(ns), 3)
 
 
 def test_fib_lookup_rcu() -> None:
@@ -768,7 +809,7 @@ def main() -> None:
               test_blackhole_policy, test_peer_down_drops,
               test_prog_attach_errors, test_single_attach_refused,
               test_single_xmit_drops, test_mprog_order, test_peer_attach,
-              test_links, test_redirect,
+              test_links, test_redirect, test_redirect_nf_egress,
               test_fib_lookup_rcu, test_trace_names, test_backlog_drop,
               test_attach_replace_fd, test_link_errors,
               test_link_alloc_failures, test_xnet_tstamp])
