@@ -10,9 +10,14 @@
 #   NK_STRESS_PAIRS, NK_STRESS_SINGLES  workers of each kind (2, 1)
 #   NK_STRESS_SEED                      seed of the workers' choices (1)
 #   NK_STRESS_NO_BUILD=1                boot the kernels as they are
+#   NK_STRESS_PARALLEL=1                IMPL=both: the two kernels side by
+#                                       side, one guest CPU each
 set -euo pipefail
 sub=()
-if [ -z "${NK_TOP:-}" ]; then
+par=0
+if [ "${IMPL:-both}" = both ] && [ "${NK_STRESS_PARALLEL:-0}" = 1 ]; then
+	par=1
+elif [ -z "${NK_TOP:-}" ]; then
 	NK_TOP=stress
 	sub=(env -u NK_TOP)
 fi
@@ -34,17 +39,34 @@ fi
 out=$NK_CACHE/run/stress-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 fail=0
-for i in $impls; do
-	IMPL=$i nk_kernel_vars
-	dir=$out/$i$NK_KSUF
+# run IMPL: one stress boot of IMPL's kernel.
+run() {
+	IMPL=$1 nk_kernel_vars
+	local dir=$out/$1$NK_KSUF
 	mkdir -p "$dir"
-	nk_say "stress: ${secs}s${cycles:+ or $cycles cycles} on the $i$NK_KSUF kernel"
-	if ! NK_RUN_DIR=$dir IMPL=$i NK_STRESS_SECS=$secs NK_STRESS_CYCLES=$cycles \
+	nk_say "stress: ${secs}s${cycles:+ or $cycles cycles} on the $1$NK_KSUF kernel"
+	if ! NK_RUN_DIR=$dir IMPL=$1 NK_STRESS_SECS=$secs NK_STRESS_CYCLES=$cycles \
 		"${sub[@]}" "$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/stress.py"; then
-		nk_say "stress: FAILED on the $i kernel; console log $dir/console.log"
-		fail=1
+		nk_say "stress: FAILED on the $1 kernel; console log $dir/console.log"
+		return 1
 	fi
-	[ -f "$dir/stress.txt" ] && nk_say "$i: $(tail -n 1 "$dir/stress.txt")"
+	[ ! -f "$dir/stress.txt" ] || nk_say "$1: $(tail -n 1 "$dir/stress.txt")"
+}
+pids=()
+if [ "$par" = 1 ]; then
+	# Mount the rootfs once, before two boots would race to.
+	"$NK_REPO/tools/nk/env.sh"
+fi
+for i in $impls; do
+	if [ "$par" = 1 ]; then
+		NK_VM_SMP=${NK_VM_SMP:-1} run "$i" 2>&1 | sed -u "s/^/[$i] /" &
+		pids+=("$!")
+	else
+		run "$i" || fail=1
+	fi
+done
+for p in "${pids[@]}"; do
+	wait "$p" || fail=1
 done
 [ "$fail" = 0 ] || nk_die "stress: FAILED (see above; results in $out)"
 nk_say "stress: PASS (results in $out)"
