@@ -548,8 +548,8 @@ def test_redirect_nf_egress() -> None:
     load(redirect_ifindex=redirect_target(ns))
     cmd("nft add table netdev nk_t", ns=ns)
     defer(cmd, "nft delete table netdev nk_t", ns=ns, fail=False)
-    cmd("nft add chain netdev nk_t eg '{ type filter hook egress "
-        "device nk2 priority 0; }'", ns=ns)
+    cmd("nft add chain netdev nk_t eg { type filter hook egress device nk2 "
+        "priority 0; }", ns=ns)
     cmd("nft add rule netdev nk_t eg counter", ns=ns)
     with NetNSEnter(str(ns)), socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                                             socket.htons(ETH_P_IP)) as s:
