@@ -64,6 +64,8 @@ overlay() {
 
 # fragments IMPL: the config fragments of that implementation's kernel.
 fragments() {
+	echo "$NK_REPO/tools/nk/config/lean.config"
+	echo "$NK_REPO/tools/nk/config/lean-x86_64.config"
 	echo "$NK_REPO/tools/testing/selftests/drivers/net/netkit/config"
 	echo "$NK_REPO/tools/testing/selftests/drivers/net/dummy/config"
 	# The drivers/net/hw netkit selftests' (nk_qlease.py, nk_devmem.py).
@@ -118,11 +120,11 @@ configure() {
 	mkdir -p "$NK_KBUILD"
 	local log=$NK_LOGS/config-$IMPL$NK_KSUF.log
 	nk_run "config ($IMPL): rustavailable" "$log.rust" nk_chroot $MAKE rustavailable
-	nk_run "config ($IMPL): defconfig + fragments" "$log" nk_chroot sh -c "
-		$MAKE defconfig kvm_guest.config &&
-		$NK_KSRC/scripts/kconfig/merge_config.sh -O $NK_KBUILD -m $NK_KBUILD/.config $(echo $FRAGMENTS) &&
-		$MAKE olddefconfig"
-	check_config "after olddefconfig (log: $log)"
+	# allnoconfig with the fragments: what no fragment asks for (or selects)
+	# is off. merge_config.sh -n runs make in the current directory.
+	nk_run "config ($IMPL): allnoconfig + fragments" "$log" nk_chroot sh -c "
+		cd $NK_KSRC && LLVM=1 scripts/kconfig/merge_config.sh -n -O $NK_KBUILD $(echo $FRAGMENTS)"
+	check_config "after allnoconfig (log: $log)"
 	echo "$want" >"$stamp"
 }
 
