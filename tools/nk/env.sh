@@ -31,6 +31,7 @@ want=$(cat "$0" | sha256sum | cut -d' ' -f1)
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$NK_PRISTINE/Makefile" ]; then
 	nk_mounts
+	[ "$NK_ARCH" = x86_64 ] || "$NK_REPO/tools/nk/env-$NK_ARCH.sh"
 	exit 0
 fi
 
@@ -45,23 +46,7 @@ if [ ! -x "$NK_ROOTFS/usr/bin/apt-get" ]; then
 		debootstrap --variant=minbase --include=ca-certificates trixie "$NK_ROOTFS" "$MIRROR"
 fi
 
-rm -f "$NK_ROOTFS/etc/apt/sources.list"
-cat >"$NK_ROOTFS/etc/apt/sources.list.d/debian.sources" <<EOF
-Types: deb
-URIs: $MIRROR
-Suites: trixie trixie-updates trixie-backports sid
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-# sid only for what is asked of it by name.
-cat >"$NK_ROOTFS/etc/apt/preferences.d/nk-sid" <<EOF
-Package: *
-Pin: release n=sid
-Pin-Priority: 100
-EOF
-# A frozen mirror snapshot may carry expired Release files.
-echo 'Acquire::Check-Valid-Until "false";' >"$NK_ROOTFS/etc/apt/apt.conf.d/99nk"
-echo netkit-vm >"$NK_ROOTFS/etc/hostname"
+nk_apt_setup "$NK_ROOTFS" "$MIRROR"
 
 nk_mounts
 nk_run "env: apt-get update (rootfs)" "$NK_LOGS/env-apt-update.log" nk_chroot apt-get update
@@ -87,6 +72,7 @@ if [ ! -f "$NK_PRISTINE/Makefile" ]; then
 fi
 
 echo "$want" >"$stamp"
+[ "$NK_ARCH" = x86_64 ] || "$NK_REPO/tools/nk/env-$NK_ARCH.sh"
 nk_say "env: ready; tool versions:"
 nk_chroot sh -c '
 	set +e

@@ -19,7 +19,7 @@ nk_kernel_vars
 OVERLAY_DIRS="Documentation drivers include kernel net rust scripts tools/testing tools/net"
 
 overlay() {
-	local stage=$NK_CACHE/src/stage manifest=$NK_CACHE/src/overlay.manifest f
+	local stage=$NK_CACHE/src/stage$NK_ASUF manifest=$NK_CACHE/src/overlay$NK_ASUF.manifest f
 	rm -rf "$stage"
 	mkdir -p "$stage"
 	if [ ! -d "$NK_KSRC" ]; then
@@ -65,7 +65,7 @@ overlay() {
 # fragments IMPL: the config fragments of that implementation's kernel.
 fragments() {
 	echo "$NK_REPO/tools/nk/config/lean.config"
-	echo "$NK_REPO/tools/nk/config/lean-x86_64.config"
+	echo "$NK_REPO/tools/nk/config/lean-$NK_ARCH.config"
 	echo "$NK_REPO/tools/testing/selftests/drivers/net/netkit/config"
 	echo "$NK_REPO/tools/testing/selftests/drivers/net/dummy/config"
 	# The drivers/net/hw netkit selftests' (nk_qlease.py, nk_devmem.py).
@@ -82,7 +82,7 @@ fragments() {
 FRAGMENTS=$(fragments "$IMPL")
 # KDEBUG kernels get their own release (e.g. 7.3.0-nk-rust-debug), so each
 # kernel's modules have their own /lib/modules directory in the rootfs.
-MAKE="make -C $NK_KSRC O=$NK_KBUILD LLVM=1 LOCALVERSION=$NK_KSUF"
+MAKE="make -C $NK_KSRC O=$NK_KBUILD ARCH=$NK_KARCH LLVM=1 LOCALVERSION=$NK_KSUF"
 # KDEBUG=cov: gcov for the C netkit, KCOV for the Rust one, nothing else.
 if [ "$KDEBUG" = cov ]; then
 	case $IMPL in
@@ -118,12 +118,12 @@ configure() {
 	want=$(config_want "$IMPL")
 	config_current "$NK_KBUILD" "$IMPL" && return 0
 	mkdir -p "$NK_KBUILD"
-	local log=$NK_LOGS/config-$IMPL$NK_KSUF.log
+	local log=$NK_LOGS/config-$IMPL$NK_KSUF$NK_ASUF.log
 	nk_run "config ($IMPL): rustavailable" "$log.rust" nk_chroot $MAKE rustavailable
 	# allnoconfig with the fragments: what no fragment asks for (or selects)
 	# is off. merge_config.sh -n runs make in the current directory.
 	nk_run "config ($IMPL): allnoconfig + fragments" "$log" nk_chroot sh -c "
-		cd $NK_KSRC && LLVM=1 scripts/kconfig/merge_config.sh -n -O $NK_KBUILD $(echo $FRAGMENTS)"
+		cd $NK_KSRC && LLVM=1 ARCH=$NK_KARCH scripts/kconfig/merge_config.sh -n -O $NK_KBUILD $(echo $FRAGMENTS)"
 	check_config "after allnoconfig (log: $log)"
 	echo "$want" >"$stamp"
 }
@@ -163,13 +163,13 @@ sibling() {
 	local other
 	for other in c rust; do
 		[ "$other" = "$IMPL" ] && continue
-		other=$NK_CACHE/build/$other$NK_KSUF
-		[ -f "$other/arch/x86/boot/bzImage" ] && echo "$other" && return 0
+		other=$NK_CACHE/build$NK_ASUF/$other$NK_KSUF
+		[ -f "$other/$NK_KIMAGE_PATH" ] && echo "$other" && return 0
 	done
 	# KDEBUG=cov differs from the plain kernel of its IMPL in gcov (or
 	# KCOV) alone.
-	other=$NK_CACHE/build/$IMPL
-	[ "$KDEBUG" = cov ] && [ -f "$other/arch/x86/boot/bzImage" ] && echo "$other"
+	other=$NK_CACHE/build$NK_ASUF/$IMPL
+	[ "$KDEBUG" = cov ] && [ -f "$other/$NK_KIMAGE_PATH" ] && echo "$other"
 	return 0
 }
 
@@ -220,7 +220,7 @@ rm -f "$old_config"
 configure
 reseed "$old_config"
 rm -f "$old_config"
-log=$NK_LOGS/build-$IMPL$NK_KSUF.log
+log=$NK_LOGS/build-$IMPL$NK_KSUF$NK_ASUF.log
 # Progress once a minute: objects compiled so far, against the object count
 # of the last complete build of this directory (or of a sibling).
 objs=$NK_KBUILD/.nk-objects
@@ -245,13 +245,16 @@ progress() {
 progress 9>&- &
 prog=$!
 nk_on_exit "kill $prog 2>/dev/null"
-nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) bzImage modules" "$log" \
-	nk_chroot $MAKE "${KCSAN[@]}" -j"$(nproc)" bzImage modules
+nk_run "build ($IMPL$NK_KSUF): make -j$(nproc) $NK_KIMAGE_TARGET modules" "$log" \
+	nk_chroot $MAKE "${KCSAN[@]}" -j"$(nproc)" "$NK_KIMAGE_TARGET" modules
 kill $prog 2>/dev/null || true
 [ "$KDEBUG" != kcsan ] || check_kcsan
-# The VM's root is the rootfs: modprobe finds the modules there.
-nk_run "build ($IMPL$NK_KSUF): modules_install" "$NK_LOGS/modules-$IMPL$NK_KSUF.log" \
-	nk_chroot $MAKE INSTALL_MOD_PATH=/ modules_install
+# Into the guest's root, where modprobe finds them: the build rootfs itself
+# on x86_64.
+modroot=/
+[ "$NK_GROOT" = "$NK_ROOTFS" ] || modroot=$NK_GROOT
+nk_run "build ($IMPL$NK_KSUF): modules_install" "$NK_LOGS/modules-$IMPL$NK_KSUF$NK_ASUF.log" \
+	nk_chroot $MAKE INSTALL_MOD_PATH="$modroot" modules_install
 find "$NK_KBUILD" -name '*.o' | wc -l >"$objs"
 check_config "after the build"
 grep -E '^CONFIG_NETKIT' "$NK_KBUILD/.config" | sed 's/^/  /' >&2

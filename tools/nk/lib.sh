@@ -12,9 +12,8 @@ NK_LOGS=$NK_CACHE/logs
 # both implementations build from, each into its own build directory.
 NK_KVER=7.3
 NK_PRISTINE=$NK_CACHE/src/pristine
-NK_KSRC=$NK_CACHE/src/linux
 NK_START=${NK_START:-$(date +%s)}
-export NK_REPO NK_CACHE NK_ROOTFS NK_LOGS NK_START NK_PRISTINE NK_KSRC
+export NK_REPO NK_CACHE NK_ROOTFS NK_LOGS NK_START NK_PRISTINE
 
 # Any unexpected failure names the script, line and command.
 trap 'printf "[nk] ERROR: %s:%s: \"%s\" failed\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
@@ -33,6 +32,24 @@ nk_die() {
 	printf '[nk %s] ERROR: %s\n' "$(nk_elapsed)" "$*" >&2
 	exit 1
 }
+
+# ARCH (x86_64, the default, or arm64) selects the guest architecture. Each
+# has its own overlaid source (the test tools are built in the tree), build
+# directories, tools and guest root; x86_64 keeps the unsuffixed names and
+# boots the build rootfs itself. NK_ASUF is the suffix of the others.
+case ${ARCH:-x86_64} in
+x86 | x86_64)
+	NK_ARCH=x86_64 NK_KARCH=x86 NK_ASUF= NK_GROOT=$NK_ROOTFS
+	NK_KIMAGE_TARGET=bzImage NK_KIMAGE_PATH=arch/x86/boot/bzImage
+	;;
+arm64 | aarch64)
+	NK_ARCH=arm64 NK_KARCH=arm64 NK_ASUF=-arm64 NK_GROOT=$NK_CACHE/rootfs-arm64
+	NK_KIMAGE_TARGET=Image NK_KIMAGE_PATH=arch/arm64/boot/Image
+	;;
+*) nk_die "ARCH must be x86_64 or arm64, not '$ARCH'" ;;
+esac
+NK_KSRC=$NK_CACHE/src/linux$NK_ASUF
+export NK_ARCH NK_KARCH NK_ASUF NK_GROOT NK_KIMAGE_TARGET NK_KIMAGE_PATH NK_KSRC
 
 # Mounts under the rootfs, one per line.
 nk_rootfs_mounts() {
@@ -164,6 +181,68 @@ nk_umounts() {
 	done
 }
 
+# nk_apt_setup ROOT MIRROR: the apt sources of a Debian root made by
+# debootstrap: trixie, its updates and backports, and sid for what is asked
+# of it by name.
+nk_apt_setup() {
+	local root=$1 mirror=$2
+	rm -f "$root/etc/apt/sources.list"
+	cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $mirror
+Suites: trixie trixie-updates trixie-backports sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	cat >"$root/etc/apt/preferences.d/nk-sid" <<EOF
+Package: *
+Pin: release n=sid
+Pin-Priority: 100
+EOF
+	# A frozen mirror snapshot may carry expired Release files.
+	echo 'Acquire::Check-Valid-Until "false";' >"$root/etc/apt/apt.conf.d/99nk"
+	echo netkit-vm >"$root/etc/hostname"
+}
+
+# nk_arm64_chroot CMD...: CMD as root chrooted in the arm64 guest root, its
+# arm64 programs run by the build rootfs's static qemu-aarch64 through a
+# binfmt_misc instance of a user namespace made for this call (Linux 6.7 and
+# later): nothing is registered or mounted on the host. The namespace maps
+# uids and gids 0-65535 to themselves, so files get their real owners.
+nk_arm64_chroot() {
+	local q=$NK_ROOTFS/usr/bin/qemu-aarch64 conf reg fifo pid rc=0
+	conf=$NK_ROOTFS/usr/share/qemu/binfmt.d/qemu-aarch64.conf
+	[ -x "$q" ] && [ -f "$conf" ] || nk_die "arm64: no $q (qemu-user in the build rootfs)"
+	# qemu's own entry with the host path of the interpreter and flag F (the
+	# interpreter is opened now, not looked up in the chroot).
+	reg=$(sed -E "s|:[^:]*:[A-Z]*$|:$q:F|" "$conf")
+	fifo=$(mktemp -u "$NK_CACHE/.arm64ns.XXXXXX")
+	mkfifo "$fifo"
+	unshare --user --mount --pid --fork --kill-child -- /bin/sh -ec '
+		read -r _ <"$1"
+		r=$2 reg=$3
+		shift 3
+		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+		printf "%s\n" "$reg" >/proc/sys/fs/binfmt_misc/register
+		mount --rbind /dev "$r/dev"
+		mount -t proc proc "$r/proc"
+		mount --rbind /sys "$r/sys"
+		exec chroot "$r" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"' \
+		sh "$fifo" "$NK_GROOT" "$reg" "$@" &
+	pid=$!
+	# The maps are written from outside, by root: no newuidmap needed.
+	while [ "$(readlink "/proc/$pid/ns/user")" = "$(readlink /proc/self/ns/user)" ]; do
+		sleep 0.05
+	done
+	echo '0 0 65536' >"/proc/$pid/uid_map"
+	echo '0 0 65536' >"/proc/$pid/gid_map"
+	echo go >"$fifo"
+	wait "$pid" || rc=$?
+	rm -f "$fifo"
+	return "$rc"
+}
+
 # The chroot with its mounts (made if missing, undone when the command ends).
 nk_chroot() {
 	nk_mounts
@@ -202,7 +281,7 @@ nk_kernel_vars() {
 	lock | kcsan | cov) NK_KSUF=-$KDEBUG ;;
 	*) nk_die "KDEBUG must be 0, 1, lock, kcsan or cov, not '$KDEBUG'" ;;
 	esac
-	NK_KBUILD=$NK_CACHE/build/$IMPL$NK_KSUF
-	NK_BZIMAGE=$NK_KBUILD/arch/x86/boot/bzImage
+	NK_KBUILD=$NK_CACHE/build$NK_ASUF/$IMPL$NK_KSUF
+	NK_BZIMAGE=$NK_KBUILD/$NK_KIMAGE_PATH
 	export IMPL KDEBUG NK_KSUF NK_KBUILD NK_BZIMAGE
 }

@@ -33,9 +33,17 @@ done
 mkdir -p "$NK_CACHE/run"
 run=${NK_RUN_DIR:-$(mktemp -d "$NK_CACHE/run/vm.XXXXXX")}
 # The guest mounts tmpfs on /tmp and /run, so the checkout and the cache are
-# bind-mounted at fixed paths for it: /nk/repo and /nk/cache.
-nk_bind "$NK_REPO" "$NK_ROOTFS/nk/repo"
-nk_bind "$NK_CACHE" "$NK_ROOTFS/nk/cache"
+# bind-mounted at fixed paths for it: /nk/repo and /nk/cache. Its root is the
+# build rootfs (x86_64) or, bound at /nk/arm64 there, the arm64 guest root
+# with the Go sources the client tests read (qemu runs in the build rootfs).
+groot=/
+if [ "$NK_GROOT" != "$NK_ROOTFS" ]; then
+	groot=/nk/$NK_ARCH
+	nk_bind "$NK_GROOT" "$NK_ROOTFS$groot"
+	nk_bind "$NK_ROOTFS/usr/share/gocode" "$NK_ROOTFS$groot/usr/share/gocode"
+fi
+nk_bind "$NK_REPO" "$NK_ROOTFS$groot/nk/repo"
+nk_bind "$NK_CACHE" "$NK_ROOTFS$groot/nk/cache"
 g() {
 	case $1 in
 	"$NK_CACHE"*) printf '%s' "/nk/cache${1#"$NK_CACHE"}" ;;
@@ -56,6 +64,8 @@ NK_RUN=$grun
 IMPL=$IMPL
 KDEBUG=$KDEBUG
 NK_ICOUNT=$ICOUNT
+NK_ARCH=$NK_ARCH
+NK_ASUF=$NK_ASUF
 EOF
 # T, and the knobs of the guest scripts (NK_BENCH_*, NK_FUZZ_*, NK_STRESS_*)
 for v in T NK_SUITE_TIMEOUT NK_CHECK_FAILFAST $(compgen -v | grep -E '^NK_(BENCH|FUZZ|STRESS)_'); do
@@ -84,13 +94,26 @@ probe_kvm() {
 	printf '%s\n%s\n' "$key" "$accel" >"$f"
 	echo "$accel"
 }
-ACCEL=$(probe_kvm)
+case $NK_ARCH in
+x86_64)
+	QEMU=qemu-system-x86_64 MACHINE= CONSOLE=ttyS0 CPUMODEL=max
+	ACCEL=$(probe_kvm)
+	;;
+arm64)
+	# virt with GICv3 (its ITS gives virtio-pci MSI-X). cortex-a76: a fixed
+	# model (icount figures do not move with qemu), without the pointer
+	# authentication that -cpu max emulates slowly.
+	QEMU=qemu-system-aarch64 MACHINE="-M virt,gic-version=3" CONSOLE=ttyAMA0
+	CPUMODEL=${NK_VM_CPU:-cortex-a76}
+	ACCEL=tcg
+	;;
+esac
 if [ "$ACCEL" = kvm ]; then
 	CPU="-accel kvm -cpu host,-arch-capabilities"
 	nk_say "vm: KVM works here, using it"
 else
-	CPU="-accel tcg,thread=multi -cpu max"
-	nk_say "vm: KVM unusable on this host (probe failed), using TCG"
+	CPU="-accel tcg,thread=multi -cpu $CPUMODEL"
+	[ "$NK_ARCH" != x86_64 ] || nk_say "vm: KVM unusable on this host (probe failed), using TCG"
 fi
 SMP=${NK_VM_SMP:-2}
 [[ $SMP =~ ^[1-9][0-9]*$ ]] || nk_die "vm: NK_VM_SMP must be a CPU count"
@@ -98,20 +121,21 @@ MEM=${NK_VM_MEM:-4096}
 [[ $MEM =~ ^[1-9][0-9]*$ ]] || nk_die "vm: NK_VM_MEM must be a size in MiB"
 if [ "$ICOUNT" = 1 ]; then
 	# Guest time follows the instruction count: repeatable per-packet costs.
-	CPU="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off"
+	CPU="-accel tcg,thread=single -cpu $CPUMODEL -icount shift=0,sleep=off"
 	ACCEL=tcg
 	SMP=1
 fi
 
 # What this run used, for records such as the bench JSON.
-printf '{"accel": "%s", "smp": %s, "icount": %s, "cpu": "%s"}\n' \
+printf '{"arch": "%s", "accel": "%s", "smp": %s, "icount": %s, "cpu": "%s"}\n' "$NK_ARCH" \
 	"$ACCEL" "$SMP" "$([ "$ICOUNT" = 1 ] && echo true || echo false)" "$CPU" >"$run/vm.json"
 
-APPEND="console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose
+APPEND="console=$CONSOLE root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose
 rw init=/nk/repo/tools/nk/guest/init.sh nk.run=$grun panic=-1 oops=panic loglevel=4 quiet"
 # KASAN under TCG with -cpu max (5-level paging) reports a wild access in
 # an early IRQ (identify_cpu) before any driver runs; 4-level paging avoids it.
-[ "$KDEBUG" = 1 ] && APPEND="$APPEND kmemleak=on no5lvl"
+[ "$KDEBUG" != 1 ] || APPEND="$APPEND kmemleak=on"
+[ "$KDEBUG" != 1 ] || [ "$NK_ARCH" != x86_64 ] || APPEND="$APPEND no5lvl"
 
 log=$run/console.log
 timeout=${NK_VM_TIMEOUT:-5400}
@@ -123,9 +147,9 @@ nk_say "vm: booting $IMPL$NK_KSUF kernel, console log $log"
 nocolor() { sed -u -E 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\x1b[()][0-9A-Za-z]//g; s/\r$//'; }
 rc=0
 # shellcheck disable=SC2086
-"${tmo[@]}" chroot "$NK_ROOTFS" qemu-system-x86_64 $CPU -smp $SMP -m "$MEM" -nographic -no-reboot \
+"${tmo[@]}" chroot "$NK_ROOTFS" $QEMU $MACHINE $CPU -smp $SMP -m "$MEM" -nographic -no-reboot \
 	-kernel "$NK_BZIMAGE" -append "$(echo $APPEND)" \
-	-fsdev local,id=rootfs,path=/,security_model=passthrough,multidevs=remap \
+	-fsdev local,id=rootfs,path=$groot,security_model=passthrough,multidevs=remap \
 	-device virtio-9p-pci,fsdev=rootfs,mount_tag=rootfs -nic none \
 	${NK_QEMU_EXTRA:-} 2>&1 | tee "$log" | if [ -t 1 ]; then cat; else nocolor; fi ||
 	rc=${PIPESTATUS[0]}

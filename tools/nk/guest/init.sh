@@ -41,7 +41,8 @@ poweroff() {
 cd "$NK_REPO" || poweroff
 echo "[vm] $(uname -r) up at $(cut -d' ' -f1 /proc/uptime)s, IMPL=$IMPL KDEBUG=$KDEBUG"
 if [ "$(cat "$run/interactive")" = 1 ]; then
-	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	con=/dev/$(sed -n 's/.*console=\([^ ]*\).*/\1/p' /proc/cmdline)
+	setsid -c bash -l <"$con" >"$con" 2>&1
 	rc=$?
 else
 	mapfile -d '' -t cmd <"$run/cmd"
