@@ -66,6 +66,7 @@ KDEBUG=$KDEBUG
 NK_ICOUNT=$ICOUNT
 NK_ARCH=$NK_ARCH
 NK_ASUF=$NK_ASUF
+NK_TOOLS=/nk/cache/nk-tools$NK_ASUF
 EOF
 # T, and the knobs of the guest scripts (NK_BENCH_*, NK_FUZZ_*, NK_STRESS_*)
 for v in T NK_SUITE_TIMEOUT NK_CHECK_FAILFAST $(compgen -v | grep -E '^NK_(BENCH|FUZZ|STRESS)_'); do

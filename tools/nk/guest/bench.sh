@@ -21,7 +21,7 @@ OTHERS=${NK_BENCH_OTHERS:-1}
 OUT=$NK_RUN/bench.txt
 : >"$OUT"
 
-TOOLS=$NK_CACHE/nk-tools
+TOOLS=$NK_TOOLS
 PIN=/sys/fs/bpf/nk_bench
 
 # Not `ip netns exec`: its fresh sysfs hides the bpffs on /sys/fs/bpf.

@@ -15,16 +15,16 @@ OWN=$NK_KSRC/tools/testing/selftests/drivers/net/netkit
 DUMMY=$NK_KSRC/tools/testing/selftests/drivers/net/dummy
 HW=$NK_KSRC/tools/testing/selftests/drivers/net/hw
 case $KDEBUG in
-0) BPF=$NK_CACHE/bpf/$IMPL ;;
-1) BPF=$NK_CACHE/bpf/$IMPL-debug ;;
-*) BPF=$NK_CACHE/bpf/$IMPL-$KDEBUG ;;
+0) BPF=$NK_CACHE/bpf$NK_ASUF/$IMPL ;;
+1) BPF=$NK_CACHE/bpf$NK_ASUF/$IMPL-debug ;;
+*) BPF=$NK_CACHE/bpf$NK_ASUF/$IMPL-$KDEBUG ;;
 esac
 KTAP=$NK_RUN/ktap
 # KDEBUG=cov with IMPL=rust: each process the suites start records the KCOV
 # PCs of the Rust netkit it runs (tools/nk/guest/kcov-preload.c).
 if [ "$KDEBUG" = cov ] && [ "$IMPL" = rust ]; then
 	mkdir -p /run/nk-kcov
-	export NK_KCOV_DIR=/run/nk-kcov LD_PRELOAD=$NK_CACHE/nk-tools/kcov-preload.so
+	export NK_KCOV_DIR=/run/nk-kcov LD_PRELOAD=$NK_TOOLS/kcov-preload.so
 fi
 # Per suite; KASAN and lockdep under TCG make nk_qlease take ~20-40 min.
 SUITE_TIMEOUT=${NK_SUITE_TIMEOUT:-1500}

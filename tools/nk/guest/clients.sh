@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-bin=$NK_CACHE/go-tests/$suite.test
+bin=$NK_CACHE/go-tests$NK_ASUF/$suite.test
 src=/usr/share/gocode/src/github.com
 case $suite in
 go_netlink) dir=$src/vishvananda/netlink ;;
@@ -50,7 +50,7 @@ json=/tmp/$suite.json
 echo "TAP version 13"
 echo "# $suite: $bin -test.run '$run'"
 rc=0
-(cd "$dir" && timeout -k 10 600 "$NK_CACHE/go-tests/test2json" -t -p "$suite" \
+(cd "$dir" && timeout -k 10 600 "$NK_CACHE/go-tests$NK_ASUF/test2json" -t -p "$suite" \
 	"$bin" -test.v=test2json -test.count=1 -test.run "$run") >"$json" 2>&1 || rc=$?
 echo "# test binary exit $rc"
 

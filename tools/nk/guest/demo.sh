@@ -3,7 +3,7 @@
 # Runs in the VM for `make run`: a narrated tour of netkit with the tools a
 # user has (iproute2, bpftool, libbpf via nk_bpf, the ynl CLI).
 set -eu
-TOOLS=$NK_CACHE/nk-tools
+TOOLS=$NK_TOOLS
 YNL="python3 $NK_KSRC/tools/net/ynl/pyynl/cli.py"
 SPECS=$NK_KSRC/Documentation/netlink/specs
 PIN=/sys/fs/bpf/nk

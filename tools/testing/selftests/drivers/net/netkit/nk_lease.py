@@ -12,6 +12,7 @@ concurrent namespace moves and deletions."""
 import ctypes
 import errno
 import mmap
+import os
 import socket
 import struct
 import sys
@@ -80,7 +81,8 @@ def xdp_prog():
                        ctypes.addressof(ins), ctypes.addressof(lic),
                        0, 0, 0, 0, 0, b"nk_xdp_pass", 0, 0).ljust(128, b"\0")
     buf = ctypes.create_string_buffer(attr, len(attr))
-    fd = libc.syscall(321, 5, buf, len(attr))  # bpf(BPF_PROG_LOAD)
+    nr_bpf = {"x86_64": 321, "aarch64": 280}[os.uname().machine]
+    fd = libc.syscall(nr_bpf, 5, buf, len(attr))  # bpf(BPF_PROG_LOAD)
     ksft_true(fd >= 0, comment=f"BPF_PROG_LOAD errno {ctypes.get_errno()}")
     defer(libc.close, fd)
     return fd
