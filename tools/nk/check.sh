@@ -14,7 +14,7 @@ nk_kernel_vars
 mkdir -p "$NK_CACHE/run"
 NK_RUN_DIR=${NK_CHECK_RUN_DIR:-$(mktemp -d "$NK_CACHE/run/check.XXXXXX")}
 export NK_RUN_DIR
-nk_say "check: IMPL=$IMPL KDEBUG=$KDEBUG${T:+ T=$T}"
+nk_say "check: ARCH=$NK_ARCH IMPL=$IMPL KDEBUG=$KDEBUG${T:+ T=$T}"
 rc=0
 "$NK_REPO/tools/nk/vm.sh" -- "$NK_REPO/tools/nk/guest/check.sh" || rc=$?
 
@@ -26,7 +26,7 @@ ktap=$NK_RUN_DIR/ktap
 fz=$NK_RUN_DIR/fuzz-short.txt
 if [ -f "$fz" ] && grep -q '^# end$' "$fz"; then
 	key=$(cat "$NK_REPO/tools/nk/guest/fuzz.py" "$NK_REPO/tools/nk/guest/check.sh" | sha256sum | cut -c1-16)
-	ref=$NK_CACHE/run/fuzz-short-c-$key.txt
+	ref=$NK_CACHE/run/fuzz-short-c$NK_ASUF-$key.txt
 	n=$(grep -cE '^(not )?ok ' "$ktap" || true)
 	if [ "$IMPL" = c ]; then
 		# the reference only from a run that passed
@@ -43,11 +43,12 @@ if [ -f "$fz" ] && grep -q '^# end$' "$fz"; then
 	fi
 fi
 # rustfmt, checkpatch, compile-fail, the ops table and clippy: with the
-# Rust kernel (the code is the same for both), after the VM so that test
-# results come first. A T= filter runs them if it matches any lint name.
+# Rust kernel (the code is the same for both) on x86_64 (the source is the
+# same for every arch), after the VM so that test results come first. A T=
+# filter runs them if it matches any lint name.
 lints=(lint.rustfmt lint.checkpatch lint.compile_fail lint.netkit_ops lint.rustdoc
 	lint.kernel_crate lint.clippy)
-if [ "$IMPL" = rust ] && [ "$KDEBUG" = 0 ] &&
+if [ "$IMPL" = rust ] && [ "$KDEBUG" = 0 ] && [ "$NK_ARCH" = x86_64 ] &&
 	{ [ -z "${T:-}" ] || printf '%s\n' "${lints[@]}" | grep -qE -- "$T"; }; then
 	lrc=0
 	NK_KTAP=$ktap "$NK_REPO/tools/nk/lint.sh" || lrc=$?
