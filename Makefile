@@ -19,11 +19,13 @@
 #   make env                                    rootfs + toolchain + source
 #   make clean                                  unmount, delete NK_CACHE
 #
+# ARCH=arm64 (run, kernel, vm, shell, check, bench, fuzz, stress, env): an
+# arm64 guest under TCG; the default is x86_64.
 # NK_CACHE (default /var/cache/netkit-rs) holds everything built or fetched.
 
 IMPL ?= rust
 KDEBUG ?= 0
-export IMPL KDEBUG T INTERACTIVE NK_CACHE
+export ARCH IMPL KDEBUG T INTERACTIVE NK_CACHE
 # CMD as typed: $(value) keeps make from expanding it, := from re-expanding it.
 export NK_VM_CMD := $(value CMD)
 
@@ -35,7 +37,7 @@ NK := tools/nk
 all: run
 
 help:
-	@sed -n '2,22p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,24p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh

@@ -17,6 +17,8 @@
 #         kernel threads (e.g. pktgen's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# kcov-report.py reads x86-64 machine code.
+[ "$NK_ARCH" = x86_64 ] || nk_die "coverage: x86_64 only, not ARCH=$NK_ARCH"
 
 out=$NK_CACHE/coverage
 mkdir -p "$NK_CACHE/run" "$out"

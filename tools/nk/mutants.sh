@@ -24,6 +24,7 @@ if [ -z "${NK_TOP:-}" ]; then
 	sub=(env -u NK_TOP)
 fi
 . "$(dirname "$0")/lib.sh"
+[ "$NK_ARCH" = x86_64 ] || nk_die "mutants: x86_64 only, not ARCH=$NK_ARCH"
 IMPL=rust KDEBUG=0 nk_kernel_vars
 export IMPL=rust KDEBUG=0
 
