@@ -26,7 +26,7 @@ modes=${NK_BENCH_MODES:-wall icount}
 nk_kernels "$impls"
 "$NK_REPO/tools/nk/tools.sh"
 
-out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)
+out=$NK_CACHE/bench/$(date +%Y%m%d-%H%M%S)$NK_ASUF
 mkdir -p "$out"
 runs=${NK_BENCH_RUNS:-5}
 export NK_BENCH_SECS=${NK_BENCH_SECS:-3} NK_BENCH_PKTS=${NK_BENCH_PKTS:-300000}
@@ -40,6 +40,7 @@ unset NK_BENCH_SCALE NK_BENCH_SINGLES
 {
 	echo "revision=$(git -C "$NK_REPO" rev-parse HEAD)"
 	echo "dirty=$(git -C "$NK_REPO" status --porcelain | wc -l)"
+	echo "arch=$NK_ARCH"
 	for i in $impls; do
 		IMPL=$i nk_kernel_vars
 		echo "bzimage_$i=$(sha256sum "$NK_BZIMAGE" | cut -d' ' -f1)"
