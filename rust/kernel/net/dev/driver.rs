@@ -255,11 +255,15 @@ impl LockClasses {
 /// Builds a driver's `net_device_ops` (read-only) and lock classes and
 /// implements [`HasOps`] for it.
 ///
-/// `net_device_ops!(T, export_peer_dev = name)` also exports `T`'s
-/// `ndo_get_peer_dev` as the C function `name` (which a C header the
-/// bindings include must declare, with that prototype) and puts that
-/// function in the table, so that core code calling `name` directly
-/// (`INDIRECT_CALL_1`) matches it.
+/// `net_device_ops!(T, export_peer_dev = name)` also makes `T`'s
+/// `ndo_get_peer_dev` the function `name`, as a C driver's. With retpolines
+/// (`CONFIG_MITIGATION_RETPOLINE`) core code calls `name` directly
+/// (`INDIRECT_CALL_1`): `name` is exported (a C header the bindings include
+/// must declare it, with that prototype) and put in the table. Without, C
+/// declares no `name` (the C function is static): the table has the plain
+/// adapter and `name` is a local alias of it, as
+/// [`net_symbols!`](crate::net_symbols) makes them (`T` must implement
+/// [`LinkOps`](crate::net::rtnl::LinkOps); `name` is checked as there).
 #[macro_export]
 macro_rules! net_device_ops {
     ($T:ty) => {
@@ -274,6 +278,7 @@ macro_rules! net_device_ops {
         /// # Safety
         ///
         /// `dev` must be a device of this driver; the caller holds RCU.
+        #[cfg(CONFIG_MITIGATION_RETPOLINE)]
         #[no_mangle]
         pub unsafe extern "C" fn $name(
             dev: *mut $crate::bindings::net_device,
@@ -283,15 +288,23 @@ macro_rules! net_device_ops {
         }
         // The name and prototype must be a C declaration (in a header the
         // bindings include): an exported name is global.
+        #[cfg(CONFIG_MITIGATION_RETPOLINE)]
         const _: () = {
             let _ = [$crate::bindings::$name, $name];
         };
+        #[cfg(CONFIG_MITIGATION_RETPOLINE)]
         const _: () = {
             // SAFETY: `$name` is `T`'s `ndo_get_peer_dev` adapter.
             static OPS: $crate::net::dev::Ops<$T> =
                 unsafe { $crate::net::dev::Ops::with_peer_dev($name) };
     $crate::net_device_ops!(@statics $T, OPS);
         };
+        #[cfg(not(CONFIG_MITIGATION_RETPOLINE))]
+        $crate::net_device_ops!($T);
+        #[cfg(not(CONFIG_MITIGATION_RETPOLINE))]
+        $crate::net_symbols!(@name $T, $name);
+        #[cfg(not(CONFIG_MITIGATION_RETPOLINE))]
+        $crate::net_symbols!(@alias $name, $crate::net::dev::Adapter::<$T>::get_peer_dev);
     };
     (@statics $T:ty, $ops:ident) => {
         // SAFETY: Placed in a static, never dropped.
