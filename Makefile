@@ -14,6 +14,8 @@
 #   make mutants [M=regex] [MUTANTS=file|dir]   one-line mutants of the Rust
 #                                               netkit against the suites
 #   make kernel [IMPL=..] [KDEBUG=1|lock|kcsan] overlay, configure, build
+#   make build-matrix [MATRIX=arches] [IMPL=..] the kernel for arm, riscv,
+#                                               loongarch, s390 and um
 #   make vm CMD='...'                           run CMD in the VM
 #   make shell                                  interactive shell in the VM
 #   make env                                    rootfs + toolchain + source
@@ -32,12 +34,12 @@ export NK_VM_CMD := $(value CMD)
 NK := tools/nk
 
 .PHONY: all env kernel vm shell check run bench fuzz stress lint fmt clean help coverage \
-	mutants
+	mutants build-matrix
 
 all: run
 
 help:
-	@sed -n '2,24p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,26p' Makefile | sed 's/^# \{0,1\}//'
 
 env:
 	@$(NK)/env.sh
@@ -60,6 +62,10 @@ coverage:
 
 mutants:
 	@M='$(M)' MUTANTS='$(MUTANTS)' $(NK)/mutants.sh
+
+# IMPL defaults to both.
+build-matrix:
+	@IMPL=$(if $(filter file,$(origin IMPL)),both,$(IMPL)) MATRIX='$(MATRIX)' $(NK)/build-matrix.sh
 
 run:
 	@$(NK)/run.sh

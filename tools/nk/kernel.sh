@@ -15,52 +15,6 @@ nk_kernel_vars
 
 "$NK_REPO/tools/nk/env.sh"
 
-# Kernel-tree parts of the repo; everything else is host tooling.
-OVERLAY_DIRS="Documentation drivers include kernel net rust scripts tools/testing tools/net"
-
-overlay() {
-	local stage=$NK_CACHE/src/stage$NK_ASUF manifest=$NK_CACHE/src/overlay$NK_ASUF.manifest f
-	rm -rf "$stage"
-	mkdir -p "$stage"
-	if [ ! -d "$NK_KSRC" ]; then
-		nk_say "overlay: copying pristine source to $NK_KSRC"
-		cp -a "$NK_PRISTINE" "$NK_KSRC"
-		: >"$manifest"
-	fi
-	(cd "$NK_REPO" && for d in $OVERLAY_DIRS; do
-		if [ -e "$d" ]; then git ls-files -co --exclude-standard -- "$d"; fi
-	done) | while read -r f; do
-		[ -f "$NK_REPO/$f" ] || continue
-		mkdir -p "$stage/$(dirname "$f")"
-		cp -p "$NK_REPO/$f" "$stage/$f"
-	done
-	# Edits to upstream files are patches against the pristine source.
-	for p in "$NK_REPO"/patches/*.patch; do
-		[ -e "$p" ] || continue
-		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
-			[ -e "$stage/$f" ] && continue
-			mkdir -p "$stage/$(dirname "$f")"
-			if [ -e "$NK_PRISTINE/$f" ]; then cp -p "$NK_PRISTINE/$f" "$stage/$f"; fi
-		done
-		patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$p" ||
-			nk_die "overlay: patch $(basename "$p") does not apply to linux-source-$NK_KVER"
-	done
-	# Files the previous overlay touched but this one does not: back to pristine.
-	(cd "$stage" && find . -type f | sed 's|^\./||' | sort) >"$manifest.new"
-	if [ -f "$manifest" ]; then
-		comm -23 "$manifest" "$manifest.new" | while read -r f; do
-			if [ -e "$NK_PRISTINE/$f" ]; then
-				cp -p "$NK_PRISTINE/$f" "$NK_KSRC/$f"
-			else
-				rm -f "$NK_KSRC/$f"
-			fi
-		done
-	fi
-	# --checksum keeps mtimes of unchanged files: no spurious rebuilds.
-	nk_chroot rsync -r --checksum "$stage/" "$NK_KSRC/"
-	mv "$manifest.new" "$manifest"
-	nk_say "overlay: $(wc -l <"$manifest") files from the repo on linux-source-$NK_KVER"
-}
 
 # fragments IMPL: the config fragments of that implementation's kernel.
 fragments() {
@@ -211,7 +165,7 @@ reseed() {
 	mv "$NK_KBUILD.newstamp" "$NK_KBUILD/.nk-config-stamp"
 }
 
-overlay
+nk_overlay
 seed
 old_config=$NK_KBUILD.oldconfig
 rm -f "$old_config"
