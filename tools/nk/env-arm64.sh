@@ -46,7 +46,8 @@ if [ "$(cat "$bstamp" 2>/dev/null)" != "$want" ]; then
 fi
 
 if [ "$(cat "$gstamp" 2>/dev/null)" != "$want" ]; then
-	if [ ! -x "$NK_GROOT/usr/bin/apt-get" ]; then
+	# A finished second stage removes /debootstrap.
+	if [ ! -x "$NK_GROOT/usr/bin/apt-get" ] || [ -d "$NK_GROOT/debootstrap" ]; then
 		# Nothing may be mounted under a root that is deleted.
 		[ -z "$(awk -v r="$NK_GROOT/" 'index($2, r) == 1' /proc/mounts)" ] ||
 			nk_die "env-arm64: something is mounted under $NK_GROOT"
@@ -54,9 +55,11 @@ if [ "$(cat "$gstamp" 2>/dev/null)" != "$want" ]; then
 		nk_run "env-arm64: debootstrap --foreign arm64 trixie" "$NK_LOGS/env-arm64-debootstrap.log" \
 			debootstrap --foreign --arch=arm64 --variant=minbase --include=ca-certificates \
 			trixie "$NK_GROOT" "$MIRROR"
+		# container=lxc: no mknod test (a user namespace may not mknod; the
+		# first stage made the device nodes).
 		nk_run "env-arm64: debootstrap second stage (qemu-user)" \
 			"$NK_LOGS/env-arm64-debootstrap2.log" \
-			nk_arm64_chroot /debootstrap/debootstrap --second-stage
+			nk_arm64_chroot env container=lxc /debootstrap/debootstrap --second-stage
 	fi
 	nk_apt_setup "$NK_GROOT" "$MIRROR"
 	# The guest's mount points of the checkout, the cache and the Go sources.
