@@ -16,6 +16,7 @@ MIRROR=${NK_MIRROR:-http://deb.debian.org/debian}
 BUILD_PACKAGES="
 	qemu-system-arm qemu-user gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	libc6-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libbpf-dev:arm64
+	libssl-dev:arm64
 "
 BUILD_SID="liburing-dev:arm64/sid liburing2:arm64/sid"
 # Guest root: what the guest scripts and suites run; no compilers.
