@@ -4,8 +4,9 @@
 """netkit datapath and BPF attach through libbpf (nk_bpf): forwarding in L2
 and L3, default policies, stats, scrubbing across namespaces, mprog
 attach/detach/query ordering and errnos, bpf_link create/update/detach,
-fdinfo and link info, program verdicts (pass, drop, next, redirect),
-bpf_fib_lookup() from a program."""
+fdinfo and link info, program verdicts (pass, drop, next, redirect; a
+redirect skips the target's netfilter egress hook), bpf_fib_lookup() from a
+program."""
 
 import contextlib
 import ctypes
