@@ -25,7 +25,7 @@ nk_overlay
 
 # build A IMPL DIR LOG: configure and build; the reason of a failure on fd 3.
 build() {
-	local a=$1 impl=$2 dir=$3 log=$4 frags f line bad= extra=
+	local a=$1 impl=$2 dir=$3 log=$4 frags f bad extra=
 	[ "$a" != um ] || extra=SUBARCH=x86_64
 	frags="$NK_REPO/tools/nk/config/matrix.config $NK_REPO/tools/nk/config/impl-$impl.config"
 	f=$NK_REPO/tools/nk/config/matrix-$a.config
@@ -37,13 +37,8 @@ build() {
 	fi
 	nk_chroot sh -c "cd $NK_KSRC && LLVM=1 ARCH=$a $extra scripts/kconfig/merge_config.sh -n -O $dir $frags" \
 		>>"$log" 2>&1 || { echo "config failed" >&3; return 1; }
-	for line in $(cat $frags | grep -E '^CONFIG_[A-Z0-9_]+=' || true); do
-		case $line in
-		*=n) ! grep -q "^${line%=n}=" "$dir/.config" || bad="$bad $line" ;;
-		*) grep -qx "$line" "$dir/.config" || bad="$bad $line" ;;
-		esac
-	done
-	[ -z "$bad" ] || { echo ".config disagrees:$bad" >&3; return 1; }
+	bad=$(nk_config_disagrees "$dir/.config" $frags)
+	[ -z "$bad" ] || { echo ".config disagrees: $bad" >&3; return 1; }
 	nk_chroot make -C "$NK_KSRC" O="$dir" ARCH="$a" LLVM=1 $extra -j"$(nproc)" vmlinux modules \
 		>>"$log" 2>&1 || { echo "build failed: $(grep -m1 -E '^(error|.*: error)' "$log" || echo see log)" >&3; return 1; }
 	local objs

@@ -58,7 +58,7 @@ fi
 # fragments, the patches (they add Kconfig symbols, whose defaults `make`
 # would otherwise apply silently) and the functions below decide it.
 config_want() {
-	(cat $(fragments "$1") "$NK_REPO"/patches/*.patch; declare -f configure check_config) |
+	(cat $(fragments "$1") "$NK_REPO"/patches/*.patch; declare -f configure check_config nk_config_disagrees) |
 		sha256sum | cut -d' ' -f1
 }
 
@@ -84,14 +84,9 @@ configure() {
 
 # Fail loudly when a symbol we asked for is not what .config says.
 check_config() {
-	local line missing=
-	for line in $(cat $FRAGMENTS | grep -E '^CONFIG_[A-Z0-9_]+=' || true); do
-		case $line in
-		*=n) grep -q "^${line%=n}=" "$NK_KBUILD/.config" && missing="$missing $line" ;;
-		*) grep -qx "$line" "$NK_KBUILD/.config" || missing="$missing $line" ;;
-		esac
-	done
-	[ -z "$missing" ] || nk_die "config ($IMPL): .config disagrees $1:$missing"
+	local bad
+	bad=$(nk_config_disagrees "$NK_KBUILD/.config" $FRAGMENTS)
+	[ -z "$bad" ] || nk_die "config ($IMPL): .config disagrees $1: $bad"
 }
 
 # KDEBUG=kcsan: the objects KCSAN_SANITIZE above selects, and only those,

@@ -251,6 +251,21 @@ nk_chroot() {
 		LANG=C.UTF-8 "$@"
 }
 
+# nk_config_disagrees CONFIG FRAGMENT...: the CONFIG_X=v lines of the
+# fragments that the .config file CONFIG does not have (for =n: that it
+# sets), space-separated; nothing when it agrees with every one.
+nk_config_disagrees() {
+	local config=$1 line bad=
+	shift
+	for line in $(cat "$@" | grep -E '^CONFIG_[A-Z0-9_]+=' || true); do
+		case $line in
+		*=n) ! grep -q "^${line%=n}=" "$config" || bad="$bad $line" ;;
+		*) grep -qx "$line" "$config" || bad="$bad $line" ;;
+		esac
+	done
+	echo "${bad# }"
+}
+
 # nk_overlay: the repo's kernel-tree parts (everything else is host tooling)
 # and patches on a copy of the pristine source, $NK_KSRC, made if missing.
 NK_OVERLAY_DIRS="Documentation drivers include kernel net rust scripts tools/testing tools/net"
