@@ -23,23 +23,61 @@ done
 "$NK_REPO/tools/nk/env.sh"
 nk_overlay
 
+# side_rustc: Debian's rustc-web (with its std, rust-web-src and LLVM),
+# unpacked into the chroot's /opt/rust-web, not installed, and the PATH
+# that puts it first (an arch whose minimum rustc, scripts/min-tool-version.sh,
+# is newer than the chroot's builds with it). Progress on stderr.
+side_rustc() {
+	local d=/opt/rust-web pkgs deb t
+	if [ ! -f "$NK_ROOTFS$d/.nk-stamp" ]; then
+		nk_say "build-matrix: unpacking rustc-web into $NK_ROOTFS$d" >&2
+		rm -rf "$NK_ROOTFS$d.tmp"
+		mkdir -p "$NK_ROOTFS$d.tmp/debs" "$NK_ROOTFS$d.tmp/bin"
+		nk_chroot apt-get update -qq >&2
+		pkgs=$(nk_chroot sh -c '
+			std=$(apt-cache depends libstd-rust-web-dev | sed -n "s/^ *Depends: \(libstd-rust-web-[0-9.]*\)$/\1/p")
+			llvm=$(apt-cache depends "$std" | sed -n "s/^ *Depends: \(libllvm[0-9]*\)$/\1/p")
+			echo rustc-web rust-web-src libstd-rust-web-dev $std $llvm')
+		nk_chroot sh -c "cd $d.tmp/debs && apt-get download -q $pkgs" >&2
+		for deb in "$NK_ROOTFS$d.tmp"/debs/*.deb; do
+			nk_chroot dpkg -x "${deb#"$NK_ROOTFS"}" "$d.tmp"
+		done
+		# rustc and rustdoc find their sysroot from their path, not the
+		# libraries (no RUNPATH): exec them with LD_LIBRARY_PATH.
+		for t in rustc rustdoc; do
+			printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec %s "$@"\n' \
+				"$d/usr/lib/x86_64-linux-gnu" "$d/usr/bin/$t" >"$NK_ROOTFS$d.tmp/bin/$t"
+			chmod +x "$NK_ROOTFS$d.tmp/bin/$t"
+		done
+		rm -rf "$NK_ROOTFS$d.tmp/debs" "$NK_ROOTFS$d"
+		echo "$pkgs" >"$NK_ROOTFS$d.tmp/.nk-stamp"
+		mv "$NK_ROOTFS$d.tmp" "$NK_ROOTFS$d"
+	fi
+	echo "PATH=$d/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+}
+
 # build A IMPL DIR LOG: configure and build; the reason of a failure on fd 3.
 build() {
-	local a=$1 impl=$2 dir=$3 log=$4 frags f bad extra=
-	[ "$a" != um ] || extra=SUBARCH=x86_64
+	local a=$1 impl=$2 dir=$3 log=$4 frags f bad envs= need have
+	need=$(nk_chroot env SRCARCH="$a" ARCH="$a" sh "$NK_KSRC/scripts/min-tool-version.sh" rustc)
+	have=$(nk_chroot rustc --version | cut -d' ' -f2)
+	if [ "$(printf '%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]; then
+		envs=$(side_rustc)
+		echo "rustc $have is older than $a's minimum $need: $envs" >>"$log"
+	fi
 	frags="$NK_REPO/tools/nk/config/matrix.config $NK_REPO/tools/nk/config/impl-$impl.config"
 	f=$NK_REPO/tools/nk/config/matrix-$a.config
 	[ ! -f "$f" ] || frags="$frags $f"
 	mkdir -p "$dir"
-	if ! nk_chroot make -C "$NK_KSRC" O="$dir" ARCH="$a" LLVM=1 $extra rustavailable >>"$log" 2>&1; then
+	if ! nk_chroot env $envs make -C "$NK_KSRC" O="$dir" ARCH="$a" LLVM=1 rustavailable >>"$log" 2>&1; then
 		echo "rustavailable: $(grep -m1 -iE 'error|too old|not' "$log" || echo 'failed')" >&3
 		return 1
 	fi
-	nk_chroot sh -c "cd $NK_KSRC && LLVM=1 ARCH=$a $extra scripts/kconfig/merge_config.sh -n -O $dir $frags" \
+	nk_chroot env $envs sh -c "cd $NK_KSRC && LLVM=1 ARCH=$a scripts/kconfig/merge_config.sh -n -O $dir $frags" \
 		>>"$log" 2>&1 || { echo "config failed" >&3; return 1; }
 	bad=$(nk_config_disagrees "$dir/.config" $frags)
 	[ -z "$bad" ] || { echo ".config disagrees: $bad" >&3; return 1; }
-	nk_chroot make -C "$NK_KSRC" O="$dir" ARCH="$a" LLVM=1 $extra -j"$(nproc)" vmlinux modules \
+	nk_chroot env $envs make -C "$NK_KSRC" O="$dir" ARCH="$a" LLVM=1 -j"$(nproc)" vmlinux modules \
 		>>"$log" 2>&1 || { echo "build failed: $(grep -m1 -E '^(error|.*: error)' "$log" || echo see log)" >&3; return 1; }
 	local objs
 	case $impl in
