@@ -38,7 +38,7 @@ side_rustc() {
 			std=$(apt-cache depends libstd-rust-web-dev | sed -n "s/^ *Depends: \(libstd-rust-web-[0-9.]*\)$/\1/p")
 			llvm=$(apt-cache depends "$std" | sed -n "s/^ *Depends: \(libllvm[0-9]*\)$/\1/p")
 			echo rustc-web rust-web-src libstd-rust-web-dev $std $llvm')
-		nk_chroot sh -c "cd $d.tmp/debs && apt-get download -q $pkgs" >&2
+		nk_chroot sh -c "chown _apt $d.tmp/debs && cd $d.tmp/debs && apt-get download -q $pkgs" >&2
 		for deb in "$NK_ROOTFS$d.tmp"/debs/*.deb; do
 			nk_chroot dpkg -x "${deb#"$NK_ROOTFS"}" "$d.tmp"
 		done
