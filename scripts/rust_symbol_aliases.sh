@@ -27,9 +27,10 @@ while IFS= read -r name; do
 		echo "$obj: .rust_symbol_aliases: '$name' has no target" >&2
 		exit 1
 	fi
-	# What net_symbols! writes; a driver's own asm could write anything.
+	# What net_symbols! writes (a name is a link kind, `_` and [a-z0-9_]);
+	# a driver's own asm could write anything.
 	case "$name:$target" in
-	:* | *: | *[!A-Za-z0-9_:]* | *:*:*)
+	[!a-z]* | *: | *[!A-Za-z0-9_:]* | *:*:* | *[!a-z0-9_]*:*)
 		echo "$obj: .rust_symbol_aliases: bad entry '$name' -> '$target'" >&2
 		exit 1 ;;
 	esac

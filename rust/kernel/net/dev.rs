@@ -96,6 +96,8 @@ mod stats;
 
 pub use adapter::{get_peer_dev_raw, Adapter, Ops};
 pub(crate) use driver::priv_size;
+#[doc(hidden)]
+pub use driver::{peer_dev_names, same_kind};
 pub use driver::{Driver, HasOps, LockClasses, Statics};
 pub use driver_device::{DriverDevice, SetupDevice};
 pub use field::PrivField;

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The C function a driver exports as its `ndo_get_peer_dev` must be one a
-//! C header declares with that prototype: an exported name is global, so
-//! any other (e.g. `memcpy`) could replace a symbol the kernel uses.
+//! The C function a driver exports as its `ndo_get_peer_dev` must be one
+//! core code calls by that name: an exported name is global, so any other
+//! (e.g. `memcpy`) could replace a symbol the kernel uses.
 
-// expect: E0308
-// expect-msg: mismatched types
+// expect: E0433
 
 use kernel::{
     net::{
         dev::{Driver, DriverDevice, PcpuStats, RcuHeld, SetupDevice, TxStatus},
+        rtnl::LinkOps,
         skbuff::{SkBuff, TxContext},
     },
     prelude::*,
@@ -17,8 +17,6 @@ use kernel::{
 
 /// The driver.
 pub struct D;
-
-kernel::net_device_ops!(D, export_peer_dev = memcpy);
 
 #[vtable]
 impl Driver for D {
@@ -46,17 +44,14 @@ impl Driver for D {
     }
 }
 
-/// The module.
-pub struct M;
-
-impl kernel::Module for M {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        Ok(M)
-    }
+#[vtable]
+impl LinkOps for D {
+    const KIND: &'static CStr = c"nk_cf";
 }
 
-module! {
-    type: M,
+kernel::module_net_driver! {
+    type: D,
+    export_peer_dev: memcpy,
     name: "nk_compile_fail",
     authors: ["netkit-rs"],
     description: "A compile-fail case",

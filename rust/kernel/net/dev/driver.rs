@@ -222,10 +222,11 @@ pub struct Statics<T: Driver> {
 impl<T: Driver> Statics<T> {
     /// # Safety
     ///
-    /// `keys` must be in a `static`, used by no other driver.
+    /// `ops` and `keys` must be `static`s of this driver's own, in the
+    /// sections the compiler chooses (no `link_section`, not `mut`).
     #[doc(hidden)]
     pub const unsafe fn new(ops: &'static Ops<T>, keys: &'static LockClasses) -> Self {
-        // INVARIANT: `ops` is a static; `keys` one, per the caller.
+        // INVARIANT: Per the caller.
         Self { ops, keys }
     }
 
@@ -252,27 +253,75 @@ impl LockClasses {
     }
 }
 
+/// The names [`net_device_ops!`](crate::net_device_ops)'s
+/// `export_peer_dev` takes: one module per C function that core code calls
+/// by name as `ndo_get_peer_dev` (`INDIRECT_CALL_1()` in
+/// `skb_get_peer_dev()`, net/core/filter.c), with the link kind of the
+/// driver whose it is (`KIND`) and, with retpolines, its C declaration
+/// (`decl`).
+#[doc(hidden)]
+pub mod peer_dev_names {
+    /// netkit's (`include/net/netkit.h`).
+    pub mod netkit_peer_dev {
+        /// The link kind of netkit.
+        pub const KIND: &crate::prelude::CStr = c"netkit";
+        #[cfg(all(CONFIG_NETKIT, CONFIG_MITIGATION_RETPOLINE))]
+        pub use crate::bindings::netkit_peer_dev as decl;
+    }
+}
+
+/// Whether link kinds `a` and `b` are one.
+#[doc(hidden)]
+pub const fn same_kind(a: &CStr, b: &CStr) -> bool {
+    let (a, b) = (a.to_bytes(), b.to_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Builds a driver's `net_device_ops` (read-only) and lock classes and
 /// implements [`HasOps`] for it.
 ///
 /// `net_device_ops!(T, export_peer_dev = name)` also makes `T`'s
-/// `ndo_get_peer_dev` the function `name`, as a C driver's. With retpolines
-/// (`CONFIG_MITIGATION_RETPOLINE`) core code calls `name` directly
-/// (`INDIRECT_CALL_1`): `name` is exported (a C header the bindings include
-/// must declare it, with that prototype) and put in the table. Without, C
-/// declares no `name` (the C function is static): the table has the plain
-/// adapter and `name` is a local alias of it, as
-/// [`net_symbols!`](crate::net_symbols) makes them (`T` must implement
-/// [`LinkOps`](crate::net::rtnl::LinkOps); `name` is checked as there).
+/// `ndo_get_peer_dev` the function `name`, as the C driver's of that name:
+/// `name` must be one that core code calls by name, of `T`'s link kind
+/// ([`LinkOps::KIND`](crate::net::rtnl::LinkOps::KIND); `netkit_peer_dev`
+/// of `netkit`), and `T` must implement `get_peer_dev`. With retpolines
+/// (`CONFIG_MITIGATION_RETPOLINE`) core code calls `name` directly: `name` is
+/// exported, checked against the prototype C declares, and put in the table
+/// (a second driver exporting it fails the link). Without, C declares no
+/// `name` (the C function is static): the table has the plain adapter and
+/// `name` is a local alias of it, as [`net_symbols!`](crate::net_symbols)
+/// makes them.
+///
+/// The `@` arms are the macro's own steps, not for drivers.
 #[macro_export]
 macro_rules! net_device_ops {
     ($T:ty) => {
         const _: () = {
-            static OPS: $crate::net::dev::Ops<$T> = $crate::net::dev::Ops::new();
-    $crate::net_device_ops!(@statics $T, OPS);
+            $crate::net_device_ops!(@statics $T, $crate::net::dev::Ops::new());
         };
     };
     ($T:ty, export_peer_dev = $name:ident) => {
+        const _: () = assert!(
+            $crate::net::dev::same_kind(
+                $crate::net::dev::peer_dev_names::$name::KIND,
+                <$T as $crate::net::rtnl::LinkOps>::KIND,
+            ),
+            concat!("`", stringify!($name), "` is another link kind's")
+        );
+        const _: () = assert!(
+            <$T as $crate::net::dev::Driver>::HAS_GET_PEER_DEV,
+            "`export_peer_dev` without `get_peer_dev`"
+        );
         /// Returns the peer of a device of this driver, under RCU.
         ///
         /// # Safety
@@ -286,33 +335,35 @@ macro_rules! net_device_ops {
             // SAFETY: Forwarded from the caller.
             unsafe { $crate::net::dev::get_peer_dev_raw::<$T>(dev) }
         }
-        // The name and prototype must be a C declaration (in a header the
-        // bindings include): an exported name is global.
+        // The prototype C declares.
         #[cfg(CONFIG_MITIGATION_RETPOLINE)]
         const _: () = {
-            let _ = [$crate::bindings::$name, $name];
+            let _ = [$crate::net::dev::peer_dev_names::$name::decl, $name];
         };
         #[cfg(CONFIG_MITIGATION_RETPOLINE)]
         const _: () = {
-            // SAFETY: `$name` is `T`'s `ndo_get_peer_dev` adapter.
-            static OPS: $crate::net::dev::Ops<$T> =
-                unsafe { $crate::net::dev::Ops::with_peer_dev($name) };
-    $crate::net_device_ops!(@statics $T, OPS);
+            $crate::net_device_ops!(
+                @statics $T,
+                // SAFETY: `$name` is `T`'s `ndo_get_peer_dev` adapter.
+                unsafe { $crate::net::dev::Ops::with_peer_dev($name) }
+            );
         };
         #[cfg(not(CONFIG_MITIGATION_RETPOLINE))]
         $crate::net_device_ops!($T);
         #[cfg(not(CONFIG_MITIGATION_RETPOLINE))]
-        $crate::net_symbols!(@name $T, $name);
-        #[cfg(not(CONFIG_MITIGATION_RETPOLINE))]
-        $crate::net_symbols!(@alias $name, $crate::net::dev::Adapter::<$T>::get_peer_dev);
+        $crate::net_symbols!(@alias $T, $name, $crate::net::dev::Adapter::<$T>::get_peer_dev);
     };
-    (@statics $T:ty, $ops:ident) => {
+    // The table is a static of this arm's, so that it stays read-only and
+    // lives as long as the module: the caller gives only its value.
+    (@statics $T:ty, $ops:expr) => {
+        static OPS: $crate::net::dev::Ops<$T> = $ops;
         // SAFETY: Placed in a static, never dropped.
         static KEYS: $crate::net::dev::LockClasses =
             unsafe { $crate::net::dev::LockClasses::new_static() };
-        // SAFETY: `KEYS` is a static of this driver's only.
+        // SAFETY: `OPS` and `KEYS` are statics of this driver's only,
+        // made here.
         static STATICS: $crate::net::dev::Statics<$T> =
-            unsafe { $crate::net::dev::Statics::new(&$ops, &KEYS) };
+            unsafe { $crate::net::dev::Statics::new(&OPS, &KEYS) };
         impl $crate::net::dev::HasOps for $T {
             fn statics() -> &'static $crate::net::dev::Statics<$T> {
                 &STATICS

@@ -19,7 +19,6 @@
 /// ```ignore
 /// kernel::module_net_driver! {
 ///     type: Veth,
-///     export_peer_dev: veth_peer_dev,
 ///     notifier: Veth,
 ///     symbols: { start_xmit: veth_xmit, newlink: veth_newlink },
 ///     name: "veth",

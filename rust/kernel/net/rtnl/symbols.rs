@@ -42,7 +42,8 @@ pub const fn symbol_name_ok(name: &str, kind: &CStr) -> bool {
 /// whatever their binding (kallsyms takes `_text` as its base, sorttable
 /// the `__start_mcount_loc` range), so a name must also be the link kind,
 /// `_` and lowercase letters, digits or `_` (the kind a lowercase letter
-/// and lowercase letters or digits), and not one the bindings declare.
+/// and lowercase letters or digits), and no function, static or constant
+/// of the bindings.
 /// Naming an entry point the driver does not implement fails the build.
 ///
 /// Keys: the `net_device_ops`, `ethtool_ops` and `netdev_queue_mgmt_ops`
@@ -55,7 +56,8 @@ pub const fn symbol_name_ok(name: &str, kind: &CStr) -> bool {
 /// `get_size`, `fill_info`, `get_link_net`).
 ///
 /// A driver gives them as `symbols:` of
-/// [`module_net_driver!`](crate::module_net_driver).
+/// [`module_net_driver!`](crate::module_net_driver). The `@` arms are the
+/// macro's own steps, not for drivers.
 #[macro_export]
 macro_rules! net_symbols {
     ($T:ty, { $($entry:ident: $name:ident),* $(,)? }) => {
@@ -128,20 +130,18 @@ macro_rules! net_symbols {
         $crate::net_symbols!(@link $T, get_link_net, [HAS_GET_LINK_NET], $name);
     };
     (@dev $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
-        $crate::net_symbols!(@name $T, $name);
         $(const _: () = assert!(
             <$T as $crate::net::dev::Driver>::$has,
             concat!("`", stringify!($f), "` is named but not implemented")
         );)?
-        $crate::net_symbols!(@alias $name, $crate::net::dev::Adapter::<$T>::$f);
+        $crate::net_symbols!(@alias $T, $name, $crate::net::dev::Adapter::<$T>::$f);
     };
     (@link $T:ty, $f:ident, [$($has:ident)?], $name:ident) => {
-        $crate::net_symbols!(@name $T, $name);
         $(const _: () = assert!(
             <$T as $crate::net::rtnl::LinkOps>::$has,
             concat!("`", stringify!($f), "` is named but not implemented")
         );)?
-        $crate::net_symbols!(@alias $name, $crate::net::rtnl::LinkAdapter::<$T>::$f);
+        $crate::net_symbols!(@alias $T, $name, $crate::net::rtnl::LinkAdapter::<$T>::$f);
     };
     (@name $T:ty, $name:ident) => {
         const _: () = assert!(
@@ -166,8 +166,10 @@ macro_rules! net_symbols {
         };
     };
     // A request to kbuild: the alias and the target's symbol, each a
-    // NUL-terminated string, in a section that kbuild removes.
-    (@alias $name:ident, $f:path) => {
+    // NUL-terminated string, in a section that kbuild removes. The name is
+    // checked here, so that no arm makes an unchecked one.
+    (@alias $T:ty, $name:ident, $f:path) => {
+        $crate::net_symbols!(@name $T, $name);
         ::core::arch::global_asm!(
             ".pushsection .rust_symbol_aliases",
             concat!(".asciz \"", stringify!($name), "\""),
