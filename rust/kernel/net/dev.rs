@@ -23,7 +23,8 @@
 //! // What `kernel::module_net_driver!` does for a driver module.
 //! kernel::net_device_ops!(Sink);
 //! static LINK_OPS: LinkOpsTable<Sink> = LinkOpsTable::new();
-//! impl HasLinkOps for Sink {
+//! // SAFETY: The test registers `LINK_OPS` below.
+//! unsafe impl HasLinkOps for Sink {
 //!     fn link_ops() -> &'static LinkOpsTable<Self> {
 //!         &LINK_OPS
 //!     }

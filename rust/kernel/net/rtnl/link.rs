@@ -439,8 +439,15 @@ const RTNL_MAX_TYPE: u32 = 50;
 
 /// The `rtnl_link_ops` table of a link type, a `static` that
 /// [`module_net_driver!`](crate::module_net_driver) defines.
+///
+/// # Safety
+///
+/// The module registers `Self`'s table (as `module_net_driver!` does), so
+/// [`LinkOps::KIND`] is a kind of this module's: the symbol names that
+/// [`net_symbols!`](crate::net_symbols) and
+/// [`net_device_ops!`](crate::net_device_ops) accept rest on it.
 #[doc(hidden)]
-pub trait HasLinkOps {
+pub unsafe trait HasLinkOps {
     /// The table.
     fn link_ops() -> &'static LinkOpsTable<Self>
     where

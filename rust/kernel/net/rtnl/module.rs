@@ -49,7 +49,8 @@ macro_rules! module_net_driver {
         const _: () = {
             static LINK_OPS: $crate::net::rtnl::LinkOpsTable<$T> =
                 $crate::net::rtnl::LinkOpsTable::new();
-            impl $crate::net::rtnl::HasLinkOps for $T {
+            // SAFETY: The module registers `LINK_OPS` at init.
+            unsafe impl $crate::net::rtnl::HasLinkOps for $T {
                 fn link_ops() -> &'static $crate::net::rtnl::LinkOpsTable<$T> {
                     &LINK_OPS
                 }

@@ -1,19 +1,10 @@
-# Open finding: a spoofed link kind passes the symbol-name checks
-
-Found 2026-12-06 by an independent attack on `net_symbols!`/`net_device_ops!`.
-This case compiles and must not: the name checks use `<T as LinkOps>::KIND` of
-any type, and `HasLinkOps` is a safe trait with a safe `LinkOpsTable::new`,
-so a second, unregistered type can claim another driver's kind. Fix to try:
-`HasLinkOps` unsafe or sealed (only `module_net_driver!` implements it), or tie
-the checks to the module's registered type. Then add this as
-`tools/nk/compile-fail/79-*.rs` (expect E0277 or E0080) with a reopen script.
-
-```rust
 // SPDX-License-Identifier: GPL-2.0
 
-//! A second, never-registered type E (KIND "veth") with HasLinkOps by hand names veth_xmit.
+//! A type the module does not register cannot claim a link kind (here
+//! veth's, to name an entry point `veth_xmit`): `HasLinkOps` needs an
+//! `unsafe impl`.
 
-// expect: E0080
+// expect: E0200
 // expect-emit: obj
 
 use kernel::{
@@ -31,9 +22,16 @@ pub struct D;
 #[vtable]
 impl Driver for D {
     type Priv = ();
+
     fn priv_init() -> impl PinInit<()> {}
+
     fn setup(_dev: &mut SetupDevice<Self>) {}
-    fn start_xmit<'a>(_skb: SkBuff<'a>, _dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         TxStatus::Success
     }
 }
@@ -49,9 +47,16 @@ pub struct E;
 #[vtable]
 impl Driver for E {
     type Priv = ();
+
     fn priv_init() -> impl PinInit<()> {}
+
     fn setup(_dev: &mut SetupDevice<Self>) {}
-    fn start_xmit<'a>(_skb: SkBuff<'a>, _dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         TxStatus::Success
     }
 }
@@ -78,4 +83,3 @@ kernel::module_net_driver! {
     description: "A compile-fail case",
     license: "GPL",
 }
-```
