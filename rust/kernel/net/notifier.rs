@@ -116,7 +116,7 @@ pub trait HasBlock: Notifier {
 pub struct Block<T: Notifier> {
     nb: Opaque<bindings::notifier_block>,
     registered: AtomicFlag,
-    _p: PhantomData<T>,
+    _p: crate::net::dev::Invariant<T>,
 }
 
 // SAFETY: The notifier chain code serialises its writes to the block.

@@ -46,7 +46,7 @@ pub struct Ops<T: Driver> {
     pub(super) ndo: bindings::net_device_ops,
     pub(super) qops: bindings::netdev_queue_mgmt_ops,
     pub(super) eops: bindings::ethtool_ops,
-    _p: PhantomData<T>,
+    _p: super::Invariant<T>,
 }
 
 // SAFETY: The tables are plain data (function pointers) never written after
@@ -197,7 +197,7 @@ impl<T: Driver> Ops<T> {
 /// The C entry points of driver `T`'s tables. Public only for
 /// [`net_symbols!`](crate::net_symbols); calling one is the C side's job.
 #[doc(hidden)]
-pub struct Adapter<T: Driver>(PhantomData<T>);
+pub struct Adapter<T: Driver>(super::Invariant<T>);
 
 impl<T: Driver> Adapter<T> {
     /// # Safety

@@ -192,7 +192,12 @@ pub trait Driver: HasOps + Sized + Send + Sync + 'static {
 }
 
 /// The static tables of a driver, made by [`net_device_ops!`](crate::net_device_ops).
-pub trait HasOps {
+///
+/// # Safety
+///
+/// [`statics`](HasOps::statics) returns the tables made for `Self` (as
+/// `net_device_ops!` does): their address identifies `Self`'s devices.
+pub unsafe trait HasOps {
     /// The driver's tables and lock classes.
     fn statics() -> &'static Statics<Self>
     where
@@ -364,7 +369,8 @@ macro_rules! net_device_ops {
         // made here.
         static STATICS: $crate::net::dev::Statics<$T> =
             unsafe { $crate::net::dev::Statics::new(&OPS, &KEYS) };
-        impl $crate::net::dev::HasOps for $T {
+        // SAFETY: `STATICS` holds the tables made here for `T`.
+        unsafe impl $crate::net::dev::HasOps for $T {
             fn statics() -> &'static $crate::net::dev::Statics<$T> {
                 &STATICS
             }

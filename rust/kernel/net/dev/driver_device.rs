@@ -8,6 +8,7 @@ use super::{
     Features,
     Flag,
     Flags,
+    Invariant,
     PcpuStats,
     PrivFlags,
     SockAddr, //
@@ -25,7 +26,6 @@ use crate::{
         Relaxed, //
     }, //
 };
-use core::marker::PhantomData;
 
 /// A net_device of driver `T`, with access to its private data.
 ///
@@ -34,7 +34,7 @@ use core::marker::PhantomData;
 /// The device was set up by `T` (its `netdev_ops` is `T`'s table), so its
 /// private area holds a `T::Priv` initialised by the setup adapter.
 #[repr(transparent)]
-pub struct DriverDevice<T: Driver>(Device, PhantomData<T>);
+pub struct DriverDevice<T: Driver>(Device, Invariant<T>);
 
 impl<T: Driver> core::ops::Deref for DriverDevice<T> {
     type Target = Device;
@@ -182,7 +182,7 @@ impl<T: Driver> DriverDevice<T> {
 /// A device being allocated: `setup` configures it before anything else can
 /// see it.
 #[repr(transparent)]
-pub struct SetupDevice<T: Driver>(Device, PhantomData<T>);
+pub struct SetupDevice<T: Driver>(Device, Invariant<T>);
 
 impl<T: Driver> SetupDevice<T> {
     #[inline]

@@ -9,9 +9,10 @@ use core::{
     ptr, //
 };
 
-/// `PrivField`'s type markers: covariant, and `Send`/`Sync` whatever `T`
-/// and `F` are (it holds no value of either).
-type Markers<T, F> = (fn() -> T, fn() -> F);
+/// `PrivField`'s type markers: invariant (no driver's field coerces to
+/// another's; see [`Invariant`](super::Invariant)), and `Send`/`Sync`
+/// whatever `T` and `F` are (it holds no value of either).
+type Markers<T, F> = (fn(T) -> T, fn(F) -> F);
 
 /// Where a field of type `F` (a facility of the abstractions, such as a
 /// [`PeerSlot`](super::PeerSlot) or an [`Mprog`](crate::net::mprog::Mprog))

@@ -28,10 +28,7 @@ use crate::{
         Full, //
     }, //
 };
-use core::{
-    marker::PhantomData,
-    ptr, //
-};
+use core::ptr;
 
 /// The BPF link object of [`link_attach`].
 ///
@@ -57,7 +54,7 @@ impl LinkObj {
 }
 
 /// The `bpf_link_ops` of `T`'s links.
-pub(super) struct DevLink<T: MprogDriver>(PhantomData<T>);
+pub(super) struct DevLink<T: MprogDriver>(crate::net::dev::Invariant<T>);
 
 impl<T: MprogDriver> DevLink<T> {
     pub(super) const OPS: bindings::bpf_link_ops = bindings::bpf_link_ops {

@@ -129,7 +129,7 @@ pub trait LinkOps: Driver + HasLinkOps {
 pub struct LinkOpsTable<T: LinkOps> {
     ops: Opaque<bindings::rtnl_link_ops>,
     pub(super) registered: AtomicFlag,
-    _p: PhantomData<T>,
+    _p: dev::Invariant<T>,
 }
 
 // SAFETY: After construction only the core writes the table (its list and
@@ -216,7 +216,7 @@ impl<T: LinkOps> LinkOpsTable<T> {
 /// The C entry points of driver `T`'s `rtnl_link_ops`. Public only for
 /// [`net_symbols!`](crate::net_symbols); calling one is the C side's job.
 #[doc(hidden)]
-pub struct LinkAdapter<T: LinkOps>(PhantomData<T>);
+pub struct LinkAdapter<T: LinkOps>(dev::Invariant<T>);
 
 impl<T: LinkOps> LinkAdapter<T> {
     /// # Safety

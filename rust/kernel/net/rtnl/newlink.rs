@@ -25,7 +25,8 @@ use crate::{
     ffi::c_char,
     net::dev::{
         self,
-        DriverDevice, //
+        DriverDevice,
+        Invariant, //
     },
     prelude::*, //
 };
@@ -59,7 +60,7 @@ pub(super) struct NewLinkState {
 pub struct NewLinkParams<'a, T: LinkOps> {
     pub(super) raw: &'a bindings::rtnl_newlink_params,
     pub(super) state: &'a NewLinkState,
-    pub(super) _p: PhantomData<T>,
+    pub(super) _p: Invariant<T>,
 }
 
 impl<'a, T: LinkOps> NewLinkParams<'a, T> {
@@ -146,7 +147,7 @@ pub struct NewDevice<'a, T: LinkOps, K = Primary> {
     pub(super) state: &'a NewLinkState,
     /// Whether dropping `self` frees the device (an unregistered peer).
     pub(super) owned: bool,
-    pub(super) _p: PhantomData<(&'a T, K)>,
+    pub(super) _p: PhantomData<(&'a (), Invariant<T>, K)>,
 }
 
 impl<'a, T: LinkOps, K> NewDevice<'a, T, K> {
@@ -252,7 +253,7 @@ type Brand<'a> = fn(&'a ()) -> &'a ();
 /// `result` is an error only if the device is not registered.
 pub struct NewLinkDone<'a, T: LinkOps> {
     pub(super) result: Result,
-    _p: PhantomData<(Brand<'a>, T)>,
+    _p: PhantomData<(Brand<'a>, Invariant<T>)>,
 }
 
 impl<'a, T: LinkOps> NewLinkDone<'a, T> {
