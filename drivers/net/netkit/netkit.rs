@@ -136,11 +136,12 @@ fn check_policy(policy: u32, attr: &Attr, extack: &mut ExtAck) -> Result {
 }
 
 /// `netkit_prep_forward`: what a packet must not carry across the pair.
+/// Its `skb_reset_mac_header()` is left to [`SkBuff::eth_pkt_type`], which
+/// [`xmit`] calls next.
 #[inline(always)]
 fn prep_forward(skb: &mut SkBuff<'_>, xnet: bool, xnet_scrub: bool) {
     skb.scrub_packet(false);
     skb.nf_skip_egress(true);
-    skb.reset_mac_header();
     if !xnet {
         return;
     }

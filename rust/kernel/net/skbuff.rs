@@ -208,7 +208,9 @@ impl<'a> SkBuff<'a> {
     #[inline(always)]
     fn headlen(&self) -> u32 {
         // SAFETY: The skb is valid and owned.
-        unsafe { (*self.raw()).len - (*self.raw()).data_len }
+        let (len, data_len) = unsafe { ((*self.raw()).len, (*self.raw()).data_len) };
+        // A valid skb's paged part is part of its length: no wrap.
+        len.wrapping_sub(data_len)
     }
 
     /// Frees the skb, recording `reason` (`kfree_skb_reason`).
