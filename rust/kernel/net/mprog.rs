@@ -47,7 +47,7 @@ mod syscall;
 
 use link::LinkObj;
 #[doc(hidden)]
-pub use syscall::{link_attach, prog_attach, prog_detach, prog_query};
+pub use syscall::{entry_names, link_attach, prog_attach, prog_detach, prog_query};
 
 /// `BPF_F_REPLACE`.
 pub const F_REPLACE: u32 = bindings::BPF_F_REPLACE;

@@ -216,9 +216,59 @@ pub unsafe fn link_attach<T: MprogDriver>(
     })
 }
 
-/// Exports the C entry points the BPF core calls for a driver's attach types
-/// (declared in a C header the bindings include), with a compile-time check
-/// that each name is such a declaration, of the prototype exported.
+/// The names [`mprog_entry_points!`](crate::mprog_entry_points) takes: per
+/// entry point, one module per C function the BPF core calls by that name
+/// (`kernel/bpf/syscall.c`), with the link kind of the driver whose it is
+/// (`KIND`) and its C declaration (`decl`).
+#[doc(hidden)]
+pub mod entry_names {
+    /// `BPF_PROG_ATTACH`.
+    pub mod attach {
+        /// netkit's (`include/net/netkit.h`).
+        pub mod netkit_prog_attach {
+            /// The link kind of netkit.
+            pub const KIND: &crate::prelude::CStr = c"netkit";
+            #[cfg(CONFIG_NETKIT)]
+            pub use crate::bindings::netkit_prog_attach as decl;
+        }
+    }
+    /// `BPF_PROG_DETACH`.
+    pub mod detach {
+        /// netkit's (`include/net/netkit.h`).
+        pub mod netkit_prog_detach {
+            /// The link kind of netkit.
+            pub const KIND: &crate::prelude::CStr = c"netkit";
+            #[cfg(CONFIG_NETKIT)]
+            pub use crate::bindings::netkit_prog_detach as decl;
+        }
+    }
+    /// `BPF_PROG_QUERY`.
+    pub mod query {
+        /// netkit's (`include/net/netkit.h`).
+        pub mod netkit_prog_query {
+            /// The link kind of netkit.
+            pub const KIND: &crate::prelude::CStr = c"netkit";
+            #[cfg(CONFIG_NETKIT)]
+            pub use crate::bindings::netkit_prog_query as decl;
+        }
+    }
+    /// `BPF_LINK_CREATE`.
+    pub mod link_attach {
+        /// netkit's (`include/net/netkit.h`).
+        pub mod netkit_link_attach {
+            /// The link kind of netkit.
+            pub const KIND: &crate::prelude::CStr = c"netkit";
+            #[cfg(CONFIG_NETKIT)]
+            pub use crate::bindings::netkit_link_attach as decl;
+        }
+    }
+}
+
+/// Exports the C entry points the BPF core calls by name for a driver's
+/// attach types: each name must be one in [`entry_names`] for its entry
+/// point, of `T`'s link kind ([`LinkOps::KIND`](crate::net::rtnl::LinkOps::KIND)),
+/// and the function is checked against the prototype C declares. A second
+/// driver exporting one fails the link.
 #[macro_export]
 macro_rules! mprog_entry_points {
     ($T:ty, attach: $a:ident, detach: $d:ident, query: $q:ident, link_attach: $l:ident) => {
@@ -274,14 +324,22 @@ macro_rules! mprog_entry_points {
             // SAFETY: Forwarded from the BPF core.
             unsafe { $crate::net::mprog::link_attach::<$T>(attr, prog) }
         }
-        // The names and prototypes must be the C declarations of the
-        // functions: an exported name is global, so a name the core does not
-        // expect from this driver could replace another symbol.
+        // An exported name is global: only the core's names for this
+        // driver's kind, with the prototypes C declares.
         const _: () = {
-            let _ = [$crate::bindings::$a, $a];
-            let _ = [$crate::bindings::$d, $d];
-            let _ = [$crate::bindings::$q, $q];
-            let _ = [$crate::bindings::$l, $l];
+            use $crate::net::mprog::entry_names as n;
+            let _ = [n::attach::$a::decl, $a];
+            let _ = [n::detach::$d::decl, $d];
+            let _ = [n::query::$q::decl, $q];
+            let _ = [n::link_attach::$l::decl, $l];
+            let kind = <$T as $crate::net::rtnl::LinkOps>::KIND;
+            assert!(
+                $crate::net::dev::same_kind(n::attach::$a::KIND, kind)
+                    && $crate::net::dev::same_kind(n::detach::$d::KIND, kind)
+                    && $crate::net::dev::same_kind(n::query::$q::KIND, kind)
+                    && $crate::net::dev::same_kind(n::link_attach::$l::KIND, kind),
+                "an entry point of another link kind"
+            );
         };
     };
 }
