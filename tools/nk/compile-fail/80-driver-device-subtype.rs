@@ -40,7 +40,11 @@ impl Driver for St {
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
-    fn start_xmit<'a>(_skb: SkBuff<'a>, _dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         TxStatus::Success
     }
 }
@@ -55,7 +59,11 @@ impl Driver for Hr {
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
-    fn start_xmit<'a>(_skb: SkBuff<'a>, dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         // Subtyping coercion: `&DriverDevice<Hr>` is a `&DriverDevice<St>`.
         let other: &'a DriverDevice<St> = dev;
         // Reads the usize 0x4141... as a `&'static u64` and dereferences it.

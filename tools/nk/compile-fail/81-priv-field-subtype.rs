@@ -41,12 +41,19 @@ impl Driver for Hr {
     type Priv = Big;
 
     fn priv_init() -> impl PinInit<Big> {
-        Big { _pad: [0; 4096], peer: PeerSlot::new() }
+        Big {
+            _pad: [0; 4096],
+            peer: PeerSlot::new(),
+        }
     }
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
-    fn start_xmit<'a>(_skb: SkBuff<'a>, _dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         TxStatus::Success
     }
 }
@@ -63,7 +70,11 @@ impl Driver for St {
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
-    fn start_xmit<'a>(_skb: SkBuff<'a>, _dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         TxStatus::Success
     }
 

@@ -39,7 +39,11 @@ impl Driver for Hr {
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
-    fn start_xmit<'a>(_skb: SkBuff<'a>, _dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         TxStatus::Success
     }
 }
@@ -66,7 +70,11 @@ impl Driver for St {
 
     fn setup(_dev: &mut SetupDevice<Self>) {}
 
-    fn start_xmit<'a>(_skb: SkBuff<'a>, _dev: &'a DriverDevice<Self>, _ctx: &'a TxContext) -> TxStatus {
+    fn start_xmit<'a>(
+        _skb: SkBuff<'a>,
+        _dev: &'a DriverDevice<Self>,
+        _ctx: &'a TxContext,
+    ) -> TxStatus {
         TxStatus::Success
     }
 }

@@ -61,7 +61,8 @@ impl LinkOps for D {
 }
 
 impl MprogDriver for D {
-    const LINK_TYPE: LinkType = LinkType::new(kernel::bindings::bpf_link_type_BPF_LINK_TYPE_SOCKMAP);
+    const LINK_TYPE: LinkType =
+        LinkType::new(kernel::bindings::bpf_link_type_BPF_LINK_TYPE_SOCKMAP);
 
     fn target<'a>(
         rtnl: &'a Rtnl,
