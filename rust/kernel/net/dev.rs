@@ -96,12 +96,6 @@ mod setup;
 mod stats;
 
 pub use adapter::{get_peer_dev_raw, Adapter, Ops};
-
-/// The marker of a type of driver `T`'s: invariant in `T`, so that nothing
-/// of one driver coerces to another's (`G<for<'a> fn(&'a ())>` is a subtype
-/// of `G<fn(&'static ())>`, and the two can be different drivers); auto
-/// traits follow `T`.
-pub(crate) type Invariant<T> = core::marker::PhantomData<(T, fn(T) -> T)>;
 pub(crate) use driver::priv_size;
 #[doc(hidden)]
 pub use driver::{peer_dev_names, same_kind};
@@ -114,6 +108,12 @@ pub(crate) use rcu::Sealed;
 pub use rcu::{RcuHeld, RcuRead};
 pub(crate) use setup::setup;
 pub use stats::{PcpuStats, Stats64, TxStatus};
+
+/// Marks a type as driver `T`'s, invariant in `T`: nothing of one driver
+/// coerces to another's (`G<for<'a> fn(&'a ())>` is a subtype of
+/// `G<fn(&'static ())>`, and the two can be different drivers). Auto traits
+/// follow `T`.
+pub(crate) type Invariant<T> = core::marker::PhantomData<(T, fn(T) -> T)>;
 
 impl_flags!(
     /// Bits of `net_device::flags` (`IFF_*`).

@@ -265,7 +265,8 @@ pub mod entry_names {
 }
 
 /// Exports the C entry points the BPF core calls by name for a driver's
-/// attach types: each name must be one in [`entry_names`] for its entry
+/// attach types: each name must be one in
+/// [`entry_names`](crate::net::mprog::entry_names) for its entry
 /// point, of `T`'s link kind ([`LinkOps::KIND`](crate::net::rtnl::LinkOps::KIND)),
 /// and the function is checked against the prototype C declares. A second
 /// driver exporting one fails the link.
