@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A name `symbols:` gives an entry point is not one the bindings declare
-//! (here `netkit_peer_dev`, of the right form): lookups by name of the C
+//! (here `netkit_prog_attach`, of the right form): lookups by name of the C
 //! symbol would find the alias too.
 
 // expect: E0659
@@ -46,7 +46,7 @@ impl LinkOps for D {
 
 kernel::module_net_driver! {
     type: D,
-    symbols: { start_xmit: netkit_peer_dev },
+    symbols: { start_xmit: netkit_prog_attach },
     name: "nk_compile_fail",
     authors: ["netkit-rs"],
     description: "A compile-fail case",
