@@ -2,8 +2,7 @@
 
 //! A driver cannot take another's tables as its own (`G<fn(&'static ())>`
 //! returning those of its subtype `G<for<'a> fn(&'a ())>`, so that
-//! `downcast` accepts the other's devices): `HasOps` needs an `unsafe impl`,
-//! and `Statics<T>` is invariant in `T`.
+//! `downcast` accepts the other's devices): `HasOps` needs an `unsafe impl`.
 
 #![allow(coherence_leak_check)]
 
