@@ -50,7 +50,7 @@ run() {
 		nk_say "stress: FAILED on the $1 kernel; console log $dir/console.log"
 		return 1
 	fi
-	[ ! -f "$dir/stress.txt" ] || nk_say "$1: $(tail -n 1 "$dir/stress.txt")"
+	[ ! -f "$dir/stress.txt" ] || tail -n 2 "$dir/stress.txt" | while read -r l; do nk_say "$1: $l"; done
 }
 pids=()
 if [ "$par" = 1 ]; then

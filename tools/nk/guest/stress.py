@@ -27,8 +27,9 @@ and no lease may be left, the net namespaces made must be freed (to
 within NETNS_SLACK struct net objects the slab still counts), the
 unreclaimable slab and per-cpu memory must be back near the baseline
 (not checked under KASAN, whose quarantine keeps freed objects), and
-kmemleak (when the kernel has it) must report nothing new. Prints one
-"stress:" summary line with the cycle counts; exits 1 on a failure.
+kmemleak (when the kernel has it) must report nothing new. Prints the
+slab caches that grew most and one "stress:" summary line with the cycle
+counts; exits 1 on a failure.
 """
 
 import errno
@@ -430,6 +431,27 @@ def meminfo():
     return out
 
 
+def slab_kib():
+    """KiB of slabs per slab cache (merged caches once, under their first
+    name), for the report of what grew."""
+    d = "/sys/kernel/slab"
+    out = {}
+    for n in sorted(os.listdir(d)):
+        p = os.path.realpath(os.path.join(d, n))
+        key = os.path.basename(p)
+        if key in out:
+            continue
+        try:
+            with open(p + "/slabs") as f:
+                slabs = int(f.read().split()[0])
+            with open(p + "/order") as f:
+                order = int(f.read())
+        except OSError:
+            continue
+        out[key] = (n, (slabs * mmap.PAGESIZE << order) // 1024)
+    return out
+
+
 def netns_count():
     """Allocated struct net objects (the net_namespace slab cache, which
     must not be merged with another cache for the count to mean that)."""
@@ -557,7 +579,7 @@ def main():
     settle()
     kmemleak("scan")
     kmemleak("clear")
-    m0, ns0 = meminfo(), netns_count()
+    m0, ns0, s0 = meminfo(), netns_count(), slab_kib()
     udev_hold(True)
     t0 = time.monotonic()
 
@@ -600,8 +622,9 @@ def main():
         fails.append("left behind: " + ", ".join(left))
     if ns1 > ns0 + NETNS_SLACK:
         fails.append("net namespaces: %d allocated before, %d after" % (ns0, ns1))
-    m1 = meminfo()
+    m1, s1 = meminfo(), slab_kib()
     grow = {k: m1[k] - m0[k] for k in ("SUnreclaim", "Percpu")}
+    sgrow = sorted(((v[1] - s0.get(k, (v[0], 0))[1], v[0]) for k, v in s1.items()), reverse=True)
     # KASAN's quarantine keeps freed objects in their slabs: there the
     # leak check is kmemleak's alone
     if not kconfig("CONFIG_KASAN"):
@@ -623,15 +646,18 @@ def main():
                    "FAIL" if fails else "ok"))
     if CYCLES and total < CYCLES:
         summary += " (goal of %d cycles not reached in %.0fs)" % (CYCLES, SECS)
+    slabs = "slab caches that grew most (KiB): " + ", ".join("%s %+d" % (n, g) for g, n in sgrow[:8] if g > 0)
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
         for x in fails:
             f.write("FAIL: %s\n" % x)
+        f.write(slabs + "\n")
         f.write(summary + "\n")
     for x in lines:
         print("# " + x)
     for x in fails:
         print("stress: FAIL: %s" % x)
+    print(slabs)
     print(summary, flush=True)
     sys.exit(1 if fails else 0)
 
