@@ -432,11 +432,12 @@ def meminfo():
 
 
 def slab_kib():
-    """KiB of slabs per slab cache (merged caches once, under their first
-    name), for the report of what grew."""
+    """KiB of slabs per slab cache (merged caches once, under the first of
+    their names), for the report of what grew."""
     d = "/sys/kernel/slab"
     out = {}
-    for n in sorted(os.listdir(d)):
+    # a merged cache's unique id (":0000032") after its names
+    for n in sorted(os.listdir(d), key=lambda n: (n.startswith(":"), n)):
         p = os.path.realpath(os.path.join(d, n))
         key = os.path.basename(p)
         if key in out:
