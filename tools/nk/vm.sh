@@ -83,14 +83,15 @@ probe_kvm() {
 		tail -1 "$f"
 		return
 	fi
-	local accel=tcg
+	local accel=tcg log=$NK_LOGS/kvm-probe.log
 	if [ -w /dev/kvm ] && [ "${NK_NO_KVM:-0}" != 1 ]; then
-		if timeout 60 chroot "$NK_ROOTFS" qemu-system-x86_64 -accel kvm -cpu host,-arch-capabilities \
+		# To a file: grep -q on a pipe would end qemu by SIGPIPE at the
+		# match, and pipefail would read that as a failed probe.
+		timeout 60 chroot "$NK_ROOTFS" qemu-system-x86_64 -accel kvm -cpu host,-arch-capabilities \
 			-m 1G -smp 1 -nographic -no-reboot -kernel "$NK_BZIMAGE" \
 			-append "console=ttyS0 panic=-1" -nic none \
-			</dev/null 2>&1 | grep -q 'Unable to mount root fs'; then
-			accel=kvm
-		fi
+			</dev/null >"$log" 2>&1 || true
+		! grep -q 'Unable to mount root fs' "$log" || accel=kvm
 	fi
 	printf '%s\n%s\n' "$key" "$accel" >"$f"
 	echo "$accel"
