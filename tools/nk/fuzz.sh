@@ -11,11 +11,13 @@
 # by itself, so other commands get their turn between boots.
 #   NK_FUZZ_EPOCH  requests between resets of the guest's world (default 250)
 #   NK_FUZZ_NO_BUILD=1  boot the kernels as they are (no kernel.sh)
-#   NK_FUZZ_PARALLEL=0  IMPL=both boots one kernel after the other
+#   NK_FUZZ_PARALLEL=0  IMPL=both boots one kernel after the other (always
+#                       with KDEBUG=kcsan)
 set -euo pipefail
 sub=()
 par=0
-if [ "${IMPL:-both}" = both ] && [ "${NK_FUZZ_PARALLEL:-1}" = 1 ]; then
+# KCSAN sees races between CPUs only: its kernels get two each.
+if [ "${IMPL:-both}" = both ] && [ "${NK_FUZZ_PARALLEL:-1}" = 1 ] && [ "${KDEBUG:-0}" != kcsan ]; then
 	par=1
 elif [ -z "${NK_TOP:-}" ]; then
 	NK_TOP=fuzz

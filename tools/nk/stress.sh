@@ -10,12 +10,14 @@
 #   NK_STRESS_PAIRS, NK_STRESS_SINGLES  workers of each kind (2, 1)
 #   NK_STRESS_SEED                      seed of the workers' choices (1)
 #   NK_STRESS_NO_BUILD=1                boot the kernels as they are
-#   NK_STRESS_PARALLEL=1                IMPL=both: the two kernels side by
-#                                       side, one guest CPU each
+#   NK_STRESS_PARALLEL=1                IMPL=both, not KDEBUG=kcsan: the two
+#                                       kernels side by side, one guest
+#                                       CPU each
 set -euo pipefail
 sub=()
 par=0
-if [ "${IMPL:-both}" = both ] && [ "${NK_STRESS_PARALLEL:-0}" = 1 ]; then
+# KCSAN sees races between CPUs only: its kernels get two each.
+if [ "${IMPL:-both}" = both ] && [ "${NK_STRESS_PARALLEL:-0}" = 1 ] && [ "${KDEBUG:-0}" != kcsan ]; then
 	par=1
 elif [ -z "${NK_TOP:-}" ]; then
 	NK_TOP=stress

@@ -57,7 +57,12 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >"$run/kmemleak"
 fi
+kcsan=
+if [ "$KDEBUG" = kcsan ]; then
+	kcsan=$run/kcsan
+	{ cat /sys/kernel/debug/kcsan && echo "cpus: $(nproc)"; } >"$kcsan" 2>&1
+fi
 dmesg >"$run/dmesg"
-"$NK_REPO/tools/nk/guest/dmesg-check.sh" "$run/dmesg" "$run/kmemleak" >"$run/dmesg-bad"
+"$NK_REPO/tools/nk/guest/dmesg-check.sh" "$run/dmesg" "$run/kmemleak" "$kcsan" >"$run/dmesg-bad"
 echo "$rc" >"$run/rc"
 poweroff
