@@ -149,19 +149,27 @@ def test_single_rejects() -> None:
         ksft_eq(msg.error, -errno.EOPNOTSUPP, comment=str(extra))
 
 
+# Not policies: an unused value, NETKIT_REDIRECT and NETKIT_NEXT (-1 as u32),
+# actions only a program returns.
+BAD_POLICIES = (1, 7, 0xFFFFFFFF)
+
+
 def test_bad_policy() -> None:
-    """A policy other than forward or blackhole, as policy or peer-policy,
-    fails a newlink and a changelink of the primary with EINVAL and the
-    extack C gives; the changelink leaves both policies as they were."""
+    """A policy other than forward or blackhole (1, redirect or next), as
+    policy or peer-policy, fails a newlink and a changelink of the primary
+    with EINVAL and the extack C gives; the changelink leaves both policies
+    as they were."""
     for attr in ("policy", "peer-policy"):
-        msg = newlink_err("policy", {attr: 1})
-        ksft_eq(msg.error, -errno.EINVAL)
-        ksft_eq(extack(msg), "Provided default xmit policy not supported")
+        for val in BAD_POLICIES:
+            msg = newlink_err("policy", {attr: val})
+            ksft_eq(msg.error, -errno.EINVAL, comment=f"{attr} {val}")
+            ksft_eq(extack(msg), "Provided default xmit policy not supported")
     a, _ = add_pair()
     for attr in ("policy", "peer-policy"):
-        msg = changelink_err(a, {attr: 1})
-        ksft_eq(msg.error, -errno.EINVAL)
-        ksft_eq(extack(msg), "Provided default xmit policy not supported")
+        for val in BAD_POLICIES:
+            msg = changelink_err(a, {attr: val})
+            ksft_eq(msg.error, -errno.EINVAL, comment=f"{attr} {val}")
+            ksft_eq(extack(msg), "Provided default xmit policy not supported")
     info = nk_info(a)
     ksft_eq((info["policy"], info["peer-policy"]), ("forward", "forward"))
 
