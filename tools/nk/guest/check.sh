@@ -92,7 +92,7 @@ check_dmesg() {
 # lists less, vanishes or stops early fails `SUITE.count`.
 declare -A MIN_CASES=(
 	[kunit]=7 [nk_qlease]=45 [link_netns]=4 [tc_netkit]=7
-	[nk_datapath]=20 [nk_lease]=9 [nk_netlink]=25
+	[nk_datapath]=21 [nk_lease]=9 [nk_netlink]=25
 	[go_netlink]=2 [go_rtnetlink]=1 [clients]=4 [nk_cilium]=16
 	[dummy]=12 [net_dummy]=7
 	[hw_nk_netns]=1 [hw_nk_qlease]=5 [hw_nk_qlease_netif]=1 [hw_nk_devmem]=5

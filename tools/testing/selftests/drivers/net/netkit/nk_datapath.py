@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 
 """netkit datapath and BPF attach through libbpf (nk_bpf): forwarding in L2
-and L3, default policies, stats, scrubbing across namespaces, mprog
-attach/detach/query ordering and errnos, bpf_link create/update/detach,
-fdinfo and link info, program verdicts (pass, drop, next, redirect; a
-redirect skips the target's netfilter egress hook), bpf_fib_lookup() from a
-program."""
+and L3, default policies, stats, scrubbing across namespaces, the packet
+type of an L2 frame, mprog attach/detach/query ordering and errnos,
+bpf_link create/update/detach, fdinfo and link info, program verdicts
+(pass, drop, next, redirect; a redirect skips the target's netfilter egress
+hook), bpf_fib_lookup() from a program."""
 
 import contextlib
 import ctypes
@@ -157,12 +157,12 @@ def ipv4_udp_frame(dst_mac, src_mac, payload, saddr="10.11.0.1",
     return dst_mac + src_mac + struct.pack("!H", ETH_P_IP) + hdr + udp
 
 
-def packet_send(n, ns, bypass=False):
+def packet_send(n, ns, bypass=False, dst=None):
     """Sends n UDP datagrams (payload MARK + i) from the host to 10.11.0.2
-    as Ethernet frames written by an AF_PACKET socket on nk0; with bypass,
-    the socket sets PACKET_QDISC_BYPASS (dev_direct_xmit(), not
-    dev_queue_xmit()). Each frame is sent once."""
-    dst, src = mac("nk1", ns), mac("nk0")
+    as Ethernet frames written by an AF_PACKET socket on nk0, to nk1's
+    address or dst; with bypass, the socket sets PACKET_QDISC_BYPASS
+    (dev_direct_xmit(), not dev_queue_xmit()). Each frame is sent once."""
+    dst, src = dst or mac("nk1", ns), mac("nk0")
     with socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                        socket.htons(ETH_P_IP)) as s:
         if bypass:
@@ -731,6 +731,21 @@ def test_xnet_tstamp() -> None:
     ksft_eq(cap.count(4), 4)
 
 
+def test_l2_pkt_type() -> None:
+    """L2: nk1 receives a frame to another unicast address as
+    PACKET_OTHERHOST, which IPv4 drops: of 4 datagrams sent on nk0 to
+    02:00:00:00:00:01, nk1 sees 4 and the pod's socket receives none; of 4
+    sent to nk1's address it receives 4."""
+    ns = pod(mode="l2")
+    sink = UdpSink(ns)
+    cap = Capture("nk1", ns)
+    packet_send(4, ns, dst=bytes.fromhex("020000000001"))
+    ksft_eq(cap.count(4), 4)
+    ksft_eq(sink.count(0), 0)
+    packet_send(4, ns)
+    ksft_eq(sink.count(4), 4)
+
+
 def test_attach_replace_fd() -> None:
     """BPF_F_REPLACE with a replace fd that is not open fails with EBADF, with
     one that is not a BPF program (stdin) with EINVAL; nothing is attached."""
@@ -813,7 +828,8 @@ def main() -> None:
               test_links, test_redirect, test_redirect_nf_egress,
               test_fib_lookup_rcu, test_trace_names, test_backlog_drop,
               test_attach_replace_fd, test_link_errors,
-              test_link_alloc_failures, test_xnet_tstamp])
+              test_link_alloc_failures, test_xnet_tstamp,
+              test_l2_pkt_type])
     ksft_exit()
 
 
