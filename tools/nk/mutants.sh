@@ -11,7 +11,7 @@
 # $NK_CACHE/mutants/ and reused while the mutant, the driver, the kernel
 # crate and the harness are unchanged, and the tests (for a survivor) or
 # the killing case's suite (for a killed mutant).
-#   M        only the mutants whose name matches (grep -E)
+#   M        only the mutants whose name matches (an extended regex, as awk)
 #   MUTANTS  tools/nk/mutants.txt (default) or a directory of one-line
 #            patches (*.patch, -p1 on the repo), e.g. someone else's
 # The Rust build tree is rebuilt from the repo at the end. Each build and
@@ -59,7 +59,7 @@ elif [ -f "$src" ]; then
 else
 	nk_die "mutants: no such file or directory: $src"
 fi
-[ -z "${M:-}" ] || list=$(grep -E -- "^[^	]*(${M})" <<<"$list" || true)
+[ -z "${M:-}" ] || list=$(M=$M awk -F '\t' '$1 ~ ENVIRON["M"]' <<<"$list")
 [ -n "$list" ] || nk_die "mutants: none selected from $src${M:+ by M=$M}"
 
 # hash_of PATH...: the snapshot's files under PATHs, hashed.
